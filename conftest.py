@@ -1,0 +1,24 @@
+import pytest
+
+from linli.test import PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the Django test client in as that user and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,116 @@
+"""Roles and what they may do: the one readable table of grants.
+
+A role assignment binds a role to one territory node; every grant applies to that node's
+subtree. Actions: view, add, change, delete, reveal (see personal data in full), export,
+supervise (urge, escalate, compare), administer (accounts and roles).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = ("view", "add", "change", "delete", "reveal", "export", "supervise", "administer")
+
+
+class Role(models.TextChoices):
+    STREET_OFFICER = "street_officer", _("Street officer")
+    COMMUNITY_SECRETARY = "community_secretary", _("Community secretary")
+    COMMITTEE_MEMBER = "committee_member", _("Two-committee member")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    GRID_CHIEF = "grid_chief", _("Grid chief")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    BUILDING_HEAD = "building_head", _("Building head")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    MEDIATOR = "mediator", _("Mediator")
+    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
+    PARTNER_CONTACT = "partner_contact", _("Partner contact")
+    RESIDENT = "resident", _("Resident")
+
+
+ALL = set(ACTIONS)
+RUN = {"view", "add", "change", "delete", "export", "supervise"}
+WORK = {"view", "add", "change"}
+SEE = {"view"}
+
+# role -> record kind -> actions. A kind missing from a role's row means no access.
+GRANTS: dict[str, dict[str, set[str]]] = {
+    Role.STREET_OFFICER: {
+        "territory": RUN,
+        "account": {"view", "add", "change", "administer"},
+        "audit": SEE,
+        "resident": RUN | {"reveal"},
+        "appeal": RUN,
+        "visit": RUN,
+    },
+    Role.COMMUNITY_SECRETARY: {
+        "territory": RUN,
+        "account": {"view", "add", "change", "administer"},
+        "audit": SEE,
+        "resident": RUN | {"reveal"},
+        "appeal": RUN,
+        "visit": RUN,
+    },
+    Role.COMMITTEE_MEMBER: {
+        "territory": SEE,
+        "resident": WORK | {"export"},
+        "appeal": WORK | {"supervise"},
+        "visit": WORK,
+    },
+    Role.SOCIAL_WORKER: {
+        "territory": SEE,
+        "resident": WORK,
+        "appeal": WORK,
+        "visit": WORK,
+    },
+    Role.GRID_CHIEF: {
+        "territory": WORK,
+        "resident": WORK,
+        "appeal": WORK,
+        "visit": WORK,
+    },
+    Role.GRID_WORKER: {
+        "territory": SEE,
+        "resident": WORK,
+        "appeal": WORK,
+        "visit": WORK,
+    },
+    Role.BUILDING_HEAD: {
+        "territory": SEE,
+        "appeal": {"view", "add"},
+    },
+    Role.VOLUNTEER: {"territory": SEE},
+    Role.MEDIATOR: {"territory": SEE},
+    # Liaisons see only what is routed to them (appeals): nothing of the territory's records.
+    Role.DEPARTMENT_LIAISON: {"territory": SEE},
+    Role.PARTNER_CONTACT: {"territory": SEE},
+    Role.RESIDENT: {},
+}
+
+# Roles that administer others must use two-factor authentication (LINLI_REQUIRE_2FA).
+ADMINISTRATOR_ROLES = {Role.STREET_OFFICER, Role.COMMUNITY_SECRETARY}
+
+
+def actions_for(role: str, kind: str) -> set[str]:
+    return GRANTS.get(role, {}).get(kind, set())
+
+
+class Grants:
+    """The user's grants, computed once per request (cached on the user object)."""
+
+    def __init__(self, assignments: list[tuple[str, str]]):
+        # [(role, node_path)], only active assignments on active nodes.
+        self.assignments = assignments
+        self._cache: dict[tuple[str, str], list[str]] = {}
+
+    def paths(self, kind: str, action: str) -> list[str]:
+        key = (kind, action)
+        if key not in self._cache:
+            paths = sorted({path for role, path in self.assignments if action in actions_for(role, kind)})
+            # A path already covered by a shorter one adds nothing to the filter.
+            self._cache[key] = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        return self._cache[key]
+
+    def allows(self, kind: str, action: str, path: str) -> bool:
+        return any(path.startswith(p) for p in self.paths(kind, action))
+
+    def roles(self) -> set[str]:
+        return {role for role, _ in self.assignments}

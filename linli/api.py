@@ -1,0 +1,58 @@
+"""The one JSON API of Linli, at /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from linli.accounts.api import BearerAuth
+from linli.accounts.api import router as auth_router
+from linli.core.errors import DomainError
+from linli.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=[BearerAuth(), SessionAuth()],
+)
+
+
+def _error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    extra = {"field": exc.field} if exc.field else {}
+    return _error(request, exc.status, exc.code, str(exc.message), **extra)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    details = [
+        {"loc": [str(p) for p in err.get("loc", [])], "message": err.get("msg", "")} for err in exc.errors
+    ]
+    return _error(request, 422, "validation_error", _("The request is not valid."), errors=details)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return _error(request, 401, "unauthorized", _("Log in or send a valid bearer token."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/territory", territory_router)

@@ -1,0 +1,28 @@
+"""Periodic jobs: what the scheduler enqueues, and how often.
+
+Later capabilities add their scans here (appeal deadlines, care visits due).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from linli.core.tasks import linli_task
+
+
+@linli_task
+def seal_audit_log() -> int:
+    from linli.core import audit
+
+    return audit.seal()
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: timedelta
+    task: object
+
+
+PERIODIC_JOBS = [
+    PeriodicJob("audit.seal", timedelta(seconds=30), seal_audit_log),
+]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from linli.accounts.models import User
+from linli.core.demo import create_demo_accounts
+from linli.territory.demo import build_territory
+from linli.territory.models import Node
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (章丘区双山街道) and the demo accounts. Demo mode only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when data exists.")
+
+    def handle(self, *, if_empty: bool, **options):
+        if not settings.LINLI_DEMO:
+            raise CommandError("demo data is only loaded in demo mode (LINLI_MODE=demo).")
+        if Node.objects.exists():
+            if if_empty:
+                return
+            raise CommandError("the database already holds territory data; use a fresh LINLI_DATA_DIR.")
+        with transaction.atomic():
+            admin, _ = User.objects.get_or_create(
+                username="admin", defaults={"is_superuser": True, "is_staff": True}
+            )
+            build_territory(admin)
+            create_demo_accounts()
+        self.stdout.write(f"demo data loaded: {Node.objects.count()} places")

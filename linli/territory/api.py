@@ -1,0 +1,58 @@
+from uuid import UUID
+
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from linli.accounts.schemas import ErrorOut
+from linli.core.scoping import get_scoped_or_404
+from linli.territory import selectors, services
+from linli.territory.models import Node
+from linli.territory.schemas import NodeIn, NodeOut, NodeRename
+
+router = Router(tags=["territory"])
+
+
+class NodeFilter(Schema):
+    kind: str | None = None
+    parent_id: UUID | None = None
+
+
+@router.get("/nodes", response=list[NodeOut], summary="Places in the tree the caller may see")
+@paginate(LimitOffsetPagination)
+def list_nodes(request, filters: Query[NodeFilter]):
+    parent = None
+    if filters.parent_id:
+        parent = get_scoped_or_404(Node, request.user, request=request, public_id=filters.parent_id)
+    return selectors.nodes_visible(user=request.user, kind=filters.kind, parent=parent).select_related(
+        "parent"
+    )
+
+
+@router.get("/nodes/{node_id}", response=NodeOut)
+def get_node(request, node_id: UUID):
+    return get_scoped_or_404(
+        Node.objects.select_related("parent"), request.user, request=request, public_id=node_id
+    )
+
+
+@router.post("/nodes", response={201: NodeOut, 404: ErrorOut, 422: ErrorOut})
+def create_node(request, payload: NodeIn):
+    parent = None
+    if payload.parent_id:
+        parent = get_scoped_or_404(Node, request.user, request=request, public_id=payload.parent_id)
+    node = services.node_create(
+        actor=request.user,
+        kind=payload.kind,
+        code=payload.code,
+        name=payload.name,
+        parent=parent,
+        dedicated_kind=payload.dedicated_kind,
+        request=request,
+    )
+    return 201, node
+
+
+@router.patch("/nodes/{node_id}", response={200: NodeOut, 404: ErrorOut, 422: ErrorOut})
+def rename_node(request, node_id: UUID, payload: NodeRename):
+    node = get_scoped_or_404(Node, request.user, "change", request=request, public_id=node_id)
+    return services.node_rename(actor=request.user, node=node, name=payload.name, request=request)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from linli.api import api
+from linli.core import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include("linli.accounts.urls")),
+    path("territory/", include("linli.territory.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "linli.core.views.bad_request"
+handler403 = "linli.core.views.permission_denied"
+handler404 = "linli.core.views.page_not_found"
+handler500 = "linli.core.views.server_error"
