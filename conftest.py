@@ -22,3 +22,12 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions on messages read English; the Chinese catalogue is tested on its own."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
