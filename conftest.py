@@ -3,6 +3,15 @@ import pytest
 from linli.test import PASSWORD, build_world
 
 
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """The manifest storage needs collectstatic; tests serve static files from the source."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from linli.accounts.schemas import ErrorOut
@@ -49,7 +49,7 @@ def create_node(request, payload: NodeIn):
         dedicated_kind=payload.dedicated_kind,
         request=request,
     )
-    return 201, node
+    return Status(201, node)
 
 
 @router.patch("/nodes/{node_id}", response={200: NodeOut, 404: ErrorOut, 422: ErrorOut})

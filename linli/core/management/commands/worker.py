@@ -45,8 +45,10 @@ class Command(BaseCommand):
                 stop.wait(settings.LINLI_WORKER_HEARTBEAT_SECONDS)
 
         beat(worker_id)
-        thread = threading.Thread(target=heartbeat_loop, name="heartbeat", daemon=True)
-        thread.start()
+        if not batch:
+            # A batch run drains the queue and exits: one beat is enough, and no second
+            # connection competes with it (SQLite in tests).
+            threading.Thread(target=heartbeat_loop, name="heartbeat", daemon=True).start()
         worker = Worker(
             queue_names=["*"],
             interval=interval,
