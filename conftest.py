@@ -12,6 +12,13 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Argon2 is deliberately slow; the tests create many accounts. Production hashing is
+    checked in accounts' tests with the real setting."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def world(db):
     return build_world()

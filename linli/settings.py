@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "linli.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "linli.core.middleware.LanguageMiddleware",
+    "linli.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -83,6 +84,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% partialdef %} everywhere: a view renders "page.html#fragment" for htmx.
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -180,6 +183,9 @@ SESSION_COOKIE_AGE = 60 * 60 * env_int("LINLI_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LINLI_TOKEN_DAYS = env_int("LINLI_TOKEN_DAYS", 30, minimum=1)
+# Audit rows older than this are purged daily. 180 days is the floor (network-security
+# rules ask for six months of logs): a smaller value stops start-up.
+LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -30,3 +30,26 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """A PermissionDenied or OutOfScope raised by a service during a page request becomes
+    the 403 or 404 page; views only handle the errors a user can fix (ValidationFailed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+
+        from linli.core.errors import OutOfScope, PermissionDenied
+
+        if isinstance(exception, OutOfScope):
+            raise Http404 from exception
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied from exception
+        return None

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from linli.core.errors import DomainError
+from linli.core.errors import ValidationFailed
 from linli.core.scoping import get_scoped_or_404
 from linli.territory import selectors, services
 from linli.territory.forms import NodeCreateForm
@@ -14,8 +14,6 @@ from linli.territory.models import Node
 @login_required
 def index(request):
     nodes = selectors.top_nodes(user=request.user)
-    if nodes.count() == 1:
-        return redirect("territory:node", node_id=nodes.get().public_id)
     return render(request, "territory/index.html", {"nodes": nodes})
 
 
@@ -41,7 +39,7 @@ def node_detail(request, node_id):
 @login_required
 @require_http_methods(["POST"])
 def node_add_child(request, node_id):
-    parent = get_scoped_or_404(Node, request.user, "add", request=request, public_id=node_id)
+    parent = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
     form = NodeCreateForm(request.POST, parent=parent)
     if form.is_valid():
         try:
@@ -51,7 +49,7 @@ def node_add_child(request, node_id):
                 request=request,
                 **form.cleaned_data,
             )
-        except DomainError as exc:
+        except ValidationFailed as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
             if request.htmx:

@@ -31,9 +31,9 @@ def test_bad_codes_are_refused_with_a_reason(kind, code, parent_code, message):
 
 
 def test_full_width_digits_are_normalised():
-    assert validate_code(kind=NodeKind.COMMUNITY, code="３７０１１４００２００３", parent_code="370114002") == (
-        "370114002003"
-    )
+    assert validate_code(
+        kind=NodeKind.COMMUNITY, code="３７０１１４００２００３", parent_code="370114002"
+    ) == ("370114002003")
 
 
 def test_grid_cannot_hang_directly_under_a_street(world):
@@ -44,12 +44,18 @@ def test_grid_cannot_hang_directly_under_a_street(world):
 
 def test_duplicate_code_is_refused(world):
     with pytest.raises(ValidationFailed, match="already in use"):
-        node_create(actor=world.root, kind=NodeKind.GRID, code=world.grid_a.code, name="again", parent=world.community)
+        node_create(
+            actor=world.root, kind=NodeKind.GRID, code=world.grid_a.code, name="again", parent=world.community
+        )
 
 
 def test_create_writes_an_audit_row(world):
     node = node_create(
-        actor=world.secretary, kind=NodeKind.GRID, code="370114002001003", name="第三网格", parent=world.community
+        actor=world.secretary,
+        kind=NodeKind.GRID,
+        code="370114002001003",
+        name="第三网格",
+        parent=world.community,
     )
     entry = AuditEntry.objects.get(action="territory.node.create", target_id=str(node.pk))
     assert entry.actor == world.secretary
@@ -58,13 +64,23 @@ def test_create_writes_an_audit_row(world):
 
 def test_grid_worker_cannot_create_places(world):
     with pytest.raises(PermissionDenied):
-        node_create(actor=world.grid_worker_a, kind=NodeKind.COMPOUND, code=f"{world.grid_a.code}09", name="x", parent=world.grid_a)
+        node_create(
+            actor=world.grid_worker_a,
+            kind=NodeKind.COMPOUND,
+            code=f"{world.grid_a.code}09",
+            name="x",
+            parent=world.grid_a,
+        )
 
 
 def test_secretary_cannot_add_under_another_community(world):
     with pytest.raises(PermissionDenied):
         node_create(
-            actor=world.secretary, kind=NodeKind.GRID, code="370114002002005", name="x", parent=world.other_community
+            actor=world.secretary,
+            kind=NodeKind.GRID,
+            code="370114002002005",
+            name="x",
+            parent=world.other_community,
         )
 
 
