@@ -1,0 +1,5 @@
+"""Territory models, one module per topic: the tree, boundaries, places, responsibilities."""
+
+from linli.territory.models.tree import Node
+
+__all__ = ["Node"]
