@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from linli.api import api
-from linli.core import health, views
+from linli.core import audit_views, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("linli.accounts.urls")),
     path("territory/", include("linli.territory.urls")),
+    path("audit/", audit_views.audit_list, name="audit"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,14 @@ def seal_audit_log() -> int:
     return audit.seal()
 
 
+@linli_task
+def purge_audit_log() -> int:
+    """Delete audit rows older than LINLI_AUDIT_RETENTION_DAYS, moving the chain's anchor."""
+    from linli.core import audit
+
+    return audit.purge().purged
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
@@ -25,4 +33,5 @@ class PeriodicJob:
 
 PERIODIC_JOBS = [
     PeriodicJob("audit.seal", timedelta(seconds=30), seal_audit_log),
+    PeriodicJob("audit.purge", timedelta(days=1), purge_audit_log),
 ]

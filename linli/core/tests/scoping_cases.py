@@ -57,6 +57,13 @@ PAGE_CASES: dict[str, Case] = {
         forbidden=["grid_worker_a"],
         ok_status=302,
     ),
+    # The audit page exists only for those who may view the audit: 404 for everyone else.
+    "audit": Case(
+        url=lambda w: "/audit/",
+        marker=lambda w: w.grid_a.name,
+        allowed=["street_officer", "secretary"],
+        denied=["grid_worker_a", "grid_worker_b", "outsider"],
+    ),
 }
 
 API_CASES: dict[str, Case] = {
