@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
 from linli.accounts.api import BearerAuth
+from linli.accounts.api import admin_router as accounts_router
 from linli.accounts.api import router as auth_router
 from linli.core.errors import DomainError
 from linli.territory.api import router as territory_router
@@ -55,4 +56,5 @@ def http_error(request, exc: HttpError):
 
 
 api.add_router("/auth", auth_router)
+api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "linli.core.middleware.LanguageMiddleware",
     "linli.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linli.accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,7 +172,15 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Active only when LINLI_PASSWORD_POLICY=strict (it reads the setting on each call).
+    {"NAME": "linli.accounts.password_validation.CharacterClassValidator"},
 ]
+# "strict" (等保 2.0): three of four character classes, and expiry after the maximum age.
+LINLI_PASSWORD_POLICY = env_choice("LINLI_PASSWORD_POLICY", "basic", ("basic", "strict"))
+LINLI_PASSWORD_MAX_AGE_DAYS = env_int("LINLI_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
+# Administering roles (and superusers) must use TOTP before anything else.
+LINLI_REQUIRE_2FA = env_bool("LINLI_REQUIRE_2FA", not LINLI_DEMO)
+OTP_TOTP_ISSUER = env_str("LINLI_OTP_ISSUER", "Linli")
 AXES_FAILURE_LIMIT = env_int("LINLI_LOCKOUT_ATTEMPTS", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINLI_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

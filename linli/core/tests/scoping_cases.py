@@ -11,6 +11,14 @@ A new route without an entry here makes the test fail: add it when you add the r
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from linli.accounts.tests.scoping_fixtures import (
+    ADMINS,
+    NON_ADMINS,
+    SCOPE_PASSWORD,
+    extra_role,
+    worker_disabled,
+    worker_enabled,
+)
 from linli.test import World
 
 # Personas whose area contains grid A, and those whose area does not.
@@ -42,9 +50,95 @@ PUBLIC_ROUTES = {
     "api:openapi-view": "the API documentation page, no data",
     "api:issue_token": "login for API clients",
     "api:api-root": "the API's root, lists nothing",
+    "accounts:login_verify": "the second step of the caller's own login",
+    "accounts:password_change": "changes the caller's own password",
+    "accounts:two_factor": "sets up the caller's own two-factor device",
 }
 
 PAGE_CASES: dict[str, Case] = {
+    # Account administration (the account of grid A's worker): the administrators of its
+    # area act; everyone without an administering role is refused the section (403).
+    # Accounts outside an administrator's area are 404: linli/accounts/tests.
+    "accounts:manage": Case(
+        url=lambda w: "/accounts/manage/",
+        marker=lambda w: w.grid_worker_a.username,
+        allowed=ADMINS,
+        denied=[],
+        forbidden=NON_ADMINS,
+    ),
+    "accounts:manage_create": Case(
+        url=lambda w: "/accounts/manage/new/",
+        method="post",
+        data=lambda w: {
+            "username": "scope_page",
+            "password": SCOPE_PASSWORD,
+            "role": "grid_worker",
+            "node": w.grid_a.pk,
+        },
+        allowed=["secretary"],
+        denied=[],
+        forbidden=NON_ADMINS,
+        ok_status=302,
+    ),
+    "accounts:manage_detail": Case(
+        url=lambda w: f"/accounts/manage/{w.grid_worker_a.public_id}/",
+        marker=lambda w: w.grid_a.code,
+        allowed=ADMINS,
+        denied=[],
+        forbidden=NON_ADMINS,
+    ),
+    "accounts:manage_grant": Case(
+        url=lambda w: f"/accounts/manage/{w.grid_worker_a.public_id}/grant/",
+        method="post",
+        data=lambda w: {"role": "volunteer", "node": w.grid_b.pk},
+        allowed=["secretary"],
+        denied=[],
+        forbidden=NON_ADMINS,
+        ok_status=302,
+    ),
+    "accounts:manage_end_role": Case(
+        url=lambda w: f"/accounts/manage/{w.grid_worker_a.public_id}/roles/{extra_role(w).public_id}/end/",
+        method="post",
+        allowed=ADMINS,
+        denied=[],
+        forbidden=NON_ADMINS,
+        ok_status=302,
+    ),
+    "accounts:manage_disable": Case(
+        url=lambda w: f"/accounts/manage/{worker_enabled(w).grid_worker_a.public_id}/disable/",
+        method="post",
+        allowed=ADMINS,
+        denied=[],
+        forbidden=NON_ADMINS,
+        ok_status=302,
+    ),
+    "accounts:manage_enable": Case(
+        url=lambda w: f"/accounts/manage/{worker_disabled(w).grid_worker_a.public_id}/enable/",
+        method="post",
+        allowed=ADMINS,
+        denied=[],
+        # grid_worker_a is the disabled account here, so not a persona that can ask.
+        forbidden=["grid_worker_b", "outsider"],
+        ok_status=302,
+    ),
+    "accounts:manage_reset_password": Case(
+        url=lambda w: f"/accounts/manage/{w.grid_worker_a.public_id}/password/",
+        method="post",
+        data=lambda w: {"new_password1": SCOPE_PASSWORD, "new_password2": SCOPE_PASSWORD},
+        allowed=ADMINS,
+        denied=[],
+        # grid_worker_a's password was just reset: the persona's stale login no longer holds.
+        forbidden=["grid_worker_b", "outsider"],
+        ok_status=302,
+    ),
+    "accounts:manage_reset_two_factor": Case(
+        url=lambda w: f"/accounts/manage/{w.grid_worker_a.public_id}/two-factor/reset/",
+        method="post",
+        allowed=ADMINS,
+        denied=[],
+        forbidden=NON_ADMINS,
+        ok_status=302,
+    ),
     "home": Case(url=lambda w: "/", marker=None, denied=[]),
     "territory:index": Case(url=lambda w: "/territory/", marker=None, denied=[]),
     "territory:node": Case(url=lambda w: f"/territory/{w.grid_a.public_id}/", marker=lambda w: w.grid_a.code),
@@ -67,6 +161,62 @@ PAGE_CASES: dict[str, Case] = {
 }
 
 API_CASES: dict[str, Case] = {
+    # Account administration: an account outside the caller's area is a 404, a list
+    # without it; the caller's own node menu decides where roles may be bound.
+    "api:list_accounts": Case(
+        url=lambda w: "/api/v1/accounts/users?limit=500",
+        marker=lambda w: str(w.grid_worker_a.public_id),
+        allowed=ADMINS,
+        denied=NON_ADMINS,
+    ),
+    "api:get_account": Case(
+        url=lambda w: f"/api/v1/accounts/users/{w.grid_worker_a.public_id}",
+        marker=lambda w: str(w.grid_worker_a.public_id),
+        allowed=ADMINS,
+        denied=NON_ADMINS,
+    ),
+    "api:create_account": Case(
+        url=lambda w: "/api/v1/accounts/users",
+        method="post",
+        data=lambda w: {
+            "username": "scope_api",
+            "password": SCOPE_PASSWORD,
+            "role": "grid_worker",
+            "node_id": str(w.grid_a.public_id),
+        },
+        allowed=["secretary"],
+        denied=NON_ADMINS,
+        ok_status=201,
+    ),
+    "api:grant_role": Case(
+        url=lambda w: f"/api/v1/accounts/users/{w.grid_worker_a.public_id}/roles",
+        method="post",
+        data=lambda w: {"role": "volunteer", "node_id": str(w.grid_b.public_id)},
+        allowed=["secretary"],
+        denied=NON_ADMINS,
+        ok_status=201,
+    ),
+    "api:end_role": Case(
+        url=lambda w: (
+            f"/api/v1/accounts/users/{w.grid_worker_a.public_id}/roles/{extra_role(w).public_id}/end"
+        ),
+        method="post",
+        allowed=ADMINS,
+        denied=NON_ADMINS,
+    ),
+    "api:disable_account": Case(
+        url=lambda w: f"/api/v1/accounts/users/{worker_enabled(w).grid_worker_a.public_id}/disable",
+        method="post",
+        allowed=ADMINS,
+        denied=NON_ADMINS,
+    ),
+    "api:enable_account": Case(
+        url=lambda w: f"/api/v1/accounts/users/{worker_disabled(w).grid_worker_a.public_id}/enable",
+        method="post",
+        allowed=ADMINS,
+        # grid_worker_a is the disabled account here: its token no longer authenticates.
+        denied=["grid_worker_b", "outsider"],
+    ),
     "api:list_nodes": Case(url=lambda w: "/api/v1/territory/nodes?limit=500", marker=lambda w: w.grid_a.code),
     "api:get_node": Case(
         url=lambda w: f"/api/v1/territory/nodes/{w.grid_a.public_id}", marker=lambda w: w.grid_a.code
