@@ -24,8 +24,9 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    # Empty: never chosen, so the site's default language (Chinese) applies.
     language = models.CharField(
-        _("interface language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+        _("interface language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
     # Bumped when the account is disabled or its password changes: every session that
     # carries an older value is ended (see SessionTimeoutMiddleware).

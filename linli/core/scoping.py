@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.http import Http404
 
@@ -27,11 +27,25 @@ class ScopedQuerySet(models.QuerySet):
         paths = user.grants.paths(self.model.record_kind, action)
         if not paths:
             return self.none()
-        lookup = f"{self.model.scope_path_lookup}__startswith"
-        condition = Q()
+        return self.filter(path_prefix_condition(self.model.scope_path_lookup, paths, self.db))
+
+
+def path_prefix_condition(field: str, paths: list[str], using: str = "default") -> Q:
+    """Rows whose materialised path starts with one of `paths`.
+
+    On SQLite, LIKE 'p%' cannot use an index, so the prefix is written as the range
+    p <= path < p[:-1] + "0": paths hold only digits and "/", and "/" sorts right before
+    "0" in SQLite's binary collation (measured in bench/scoping: 0.67 → 0.9 of unscoped).
+    PostgreSQL keeps LIKE, which its varchar_pattern_ops index serves in any collation.
+    """
+    condition = Q()
+    if connections[using].vendor == "sqlite":
         for path in paths:
-            condition |= Q(**{lookup: path})
-        return self.filter(condition)
+            condition |= Q(**{f"{field}__gte": path, f"{field}__lt": path[:-1] + "0"})
+    else:
+        for path in paths:
+            condition |= Q(**{f"{field}__startswith": path})
+    return condition
 
 
 class ScopedModel(models.Model):

@@ -41,7 +41,8 @@ def test_csp_forbids_inline_script(client):
 
 
 @pytest.mark.django_db
-def test_html_404_page_is_rendered_in_the_chosen_language(client, world):
+def test_html_404_page_is_rendered_in_the_chosen_language(client, world, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
     client.force_login(world.grid_worker_a)
     response = client.get("/no/such/page/")
     assert response.status_code == 404
@@ -81,6 +82,7 @@ def test_language_switch_refuses_foreign_redirects(client):
 
 
 @pytest.mark.django_db
-def test_anonymous_default_is_chinese_whatever_the_browser_says(client):
+def test_anonymous_default_is_chinese_whatever_the_browser_says(client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "zh-hans"
