@@ -56,3 +56,21 @@ def create_node(request, payload: NodeIn):
 def rename_node(request, node_id: UUID, payload: NodeRename):
     node = get_scoped_or_404(Node, request.user, "change", request=request, public_id=node_id)
     return services.node_rename(actor=request.user, node=node, name=payload.name, request=request)
+
+
+class NodeMove(Schema):
+    parent_id: UUID
+    code: str
+
+
+@router.post("/nodes/{node_id}/move", response={200: NodeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def move_node(request, node_id: UUID, payload: NodeMove):
+    node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
+    parent = get_scoped_or_404(Node, request.user, request=request, public_id=payload.parent_id)
+    return services.node_move(actor=request.user, node=node, new_parent=parent, new_code=payload.code, request=request)
+
+
+@router.post("/nodes/{node_id}/retire", response={200: NodeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def retire_node(request, node_id: UUID):
+    node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
+    return services.node_retire(actor=request.user, node=node, request=request)

@@ -21,3 +21,16 @@ class NodeCreateForm(forms.Form):
             (value, label) for value, label in NodeKind.choices if parent.kind in ALLOWED_PARENTS[value]
         ]
         self.fields["code"].initial = parent.code
+
+
+class NodeRenameForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+
+class NodeMoveForm(forms.Form):
+    parent_code = forms.CharField(
+        label=_("Code of the new parent"),
+        max_length=32,
+        help_text=_("The place and everything under it move; its code is rewritten under the new parent."),
+    )
+    code = forms.CharField(label=_("New code"), max_length=32)

@@ -1,3 +1,4 @@
+from datetime import datetime
 from uuid import UUID
 
 from ninja import Schema
@@ -10,6 +11,7 @@ class NodeOut(Schema):
     name: str
     parent_id: UUID | None
     depth: int
+    retired_at: datetime | None
 
     @staticmethod
     def resolve_id(obj) -> UUID:

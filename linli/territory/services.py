@@ -1,6 +1,9 @@
 """Writes on the territory tree. Every one checks scope and leaves an audit row."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
@@ -100,4 +103,73 @@ def node_rename(*, actor: User, node: Node, name: str, request=None) -> Node:
         after={"name": name},
         request=request,
     )
+    return node
+
+
+@transaction.atomic
+def node_move(*, actor: User, node: Node, new_parent: Node, new_code: str, request=None) -> Node:
+    """Move a place and everything under it to a new parent.
+
+    Paths and depths of the whole subtree follow in one UPDATE, so everyone's scope follows
+    too. Codes extend their parent's code, so the moved place gets a new code under its new
+    parent and the codes below it are rewritten by replacing the old prefix.
+    """
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    if node.parent_id is None:
+        raise ValidationFailed(_("The top of the tree cannot be moved."))
+    if new_parent.pk == node.parent_id:
+        raise ValidationFailed(_("The place is already there."), field="parent")
+    if new_parent.path.startswith(node.path):
+        raise ValidationFailed(_("A place cannot be moved under itself."), field="parent")
+    _check_parent(node.kind, new_parent)
+    for place, action in ((node, "change"), (new_parent, "add")):
+        if not (actor.is_superuser or actor.grants.allows("territory", action, place.path)):
+            raise PermissionDenied
+    new_code = validate_code(kind=node.kind, code=new_code, parent_code=new_parent.code)
+    old_path, old_code = node.path, node.code
+    new_path = f"{new_parent.path}{node.pk}/"
+    subtree = Node.objects.filter(path__startswith=old_path)
+    if new_code != old_code:
+        renamed = {new_code + code[len(old_code) :] for code in subtree.values_list("code", flat=True)}
+        clash = Node.objects.filter(code__in=renamed).exclude(path__startswith=old_path).first()
+        if clash is not None:
+            raise ValidationFailed(
+                _("The code %(code)s is already in use.") % {"code": clash.code}, field="code"
+            )
+    # Codes first through a temporary prefix: unique codes must not collide mid-update.
+    depth_change = new_parent.depth + 1 - node.depth
+    subtree.update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        code=Concat(Value("~" + new_code), Substr("code", len(old_code) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    Node.objects.filter(path__startswith=new_path).update(code=Substr("code", 2))
+    Node.objects.filter(pk=node.pk).update(parent=new_parent)
+    node.refresh_from_db()
+    ensure_in_scope(node, actor, "change")
+    audit.record(
+        actor=actor,
+        action="territory.node.move",
+        target=node,
+        before={"parent": old_path, "code": old_code},
+        after={"parent": new_parent.path, "code": new_code},
+        request=request,
+    )
+    return node
+
+
+@transaction.atomic
+def node_retire(*, actor: User, node: Node, request=None) -> Node:
+    """Retire a place: it stays for history (records keep pointing at it) but leaves lists,
+    grants on it stop working, and nothing new can be placed under it."""
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    if node.retired_at is not None:
+        raise ValidationFailed(_("The place has already been retired."))
+    if not (actor.is_superuser or actor.grants.allows("territory", "delete", node.path)):
+        raise PermissionDenied
+    if Node.objects.filter(parent=node, retired_at__isnull=True).exists():
+        raise ValidationFailed(_("Retire or move the places under it first."))
+    Node.objects.filter(pk=node.pk).update(retired_at=timezone.now())
+    node.refresh_from_db()
+    audit.record(actor=actor, action="territory.node.retire", target=node, request=request)
     return node

@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -7,7 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from linli.core.errors import ValidationFailed
 from linli.core.scoping import get_scoped_or_404
 from linli.territory import selectors, services
-from linli.territory.forms import NodeCreateForm
+from linli.territory.forms import NodeCreateForm, NodeMoveForm, NodeRenameForm
 from linli.territory.models import Node
 
 
@@ -20,7 +22,10 @@ def index(request):
 @login_required
 def node_detail(request, node_id):
     node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
-    can_add = request.user.is_superuser or request.user.grants.allows("territory", "add", node.path)
+    grants = request.user.grants if not request.user.is_superuser else None
+    can_add = grants is None or grants.allows("territory", "add", node.path)
+    can_change = grants is None or grants.allows("territory", "change", node.path)
+    can_retire = grants is None or grants.allows("territory", "delete", node.path)
     context = {
         "node": node,
         "ancestors": [
@@ -32,8 +37,65 @@ def node_detail(request, node_id):
         "counts": selectors.subtree_counts(node=node),
         "can_add": can_add,
         "form": NodeCreateForm(parent=node) if can_add else None,
+        "rename_form": NodeRenameForm(initial={"name": node.name}) if can_change else None,
+        "move_form": NodeMoveForm(initial={"code": node.code}) if can_change and node.parent_id else None,
+        "can_retire": can_retire and node.parent_id is not None and node.retired_at is None,
     }
     return render(request, "territory/node.html", context)
+
+
+def _node_redirect(request, node):
+    url = reverse("territory:node", args=[node.public_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+@require_http_methods(["POST"])
+def node_rename(request, node_id):
+    node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
+    form = NodeRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.node_rename(actor=request.user, node=node, name=form.cleaned_data["name"], request=request)
+        except ValidationFailed as exc:
+            form.add_error("name", str(exc.message))
+        else:
+            return _node_redirect(request, node)
+    return render(request, "territory/node.html#rename-form", {"node": node, "rename_form": form}, status=422)
+
+
+@login_required
+@require_http_methods(["POST"])
+def node_move(request, node_id):
+    node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
+    form = NodeMoveForm(request.POST)
+    if form.is_valid():
+        new_parent = selectors.nodes_visible(user=request.user).filter(code=form.cleaned_data["parent_code"].strip()).first()
+        if new_parent is None:
+            form.add_error("parent_code", _("No place with this code in your area."))
+        else:
+            try:
+                services.node_move(
+                    actor=request.user, node=node, new_parent=new_parent, new_code=form.cleaned_data["code"], request=request
+                )
+            except ValidationFailed as exc:
+                form.add_error(exc.field if exc.field == "code" else "parent_code", str(exc.message))
+            else:
+                return _node_redirect(request, node)
+    return render(request, "territory/node.html#move-form", {"node": node, "move_form": form}, status=422)
+
+
+@login_required
+@require_http_methods(["POST"])
+def node_retire(request, node_id):
+    node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
+    try:
+        services.node_retire(actor=request.user, node=node, request=request)
+    except ValidationFailed as exc:
+        messages.error(request, str(exc.message))
+        return _node_redirect(request, node)
+    messages.success(request, _("%(name)s has been retired.") % {"name": node.name})
+    return _node_redirect(request, node.parent)
 
 
 @login_required

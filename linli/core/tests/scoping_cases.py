@@ -151,6 +151,28 @@ PAGE_CASES: dict[str, Case] = {
         forbidden=["grid_worker_a"],
         ok_status=302,
     ),
+    "territory:rename": Case(
+        url=lambda w: f"/territory/{w.grid_a.public_id}/rename/",
+        method="post",
+        data=lambda w: {"name": "一网格"},
+        allowed=["street_officer", "secretary"],
+        ok_status=302,
+    ),
+    "territory:move": Case(
+        url=lambda w: f"/territory/{w.dwelling_a2.public_id}/move/",
+        method="post",
+        data=lambda w: {"parent_code": w.building_a.code, "code": f"{w.building_a.code}0102"},
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+        ok_status=302,
+    ),
+    "territory:retire": Case(
+        url=lambda w: f"/territory/{w.dwelling_a2.public_id}/retire/",
+        method="post",
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+        ok_status=302,
+    ),
     # The audit page exists only for those who may view the audit: 404 for everyone else.
     "audit": Case(
         url=lambda w: "/audit/",
@@ -233,6 +255,19 @@ API_CASES: dict[str, Case] = {
         allowed=["street_officer", "secretary"],
         forbidden=["grid_worker_a"],
         ok_status=201,
+    ),
+    "api:move_node": Case(
+        url=lambda w: f"/api/v1/territory/nodes/{w.dwelling_a2.public_id}/move",
+        method="post",
+        data=lambda w: {"parent_id": str(w.building_a.public_id), "code": f"{w.building_a.code}0102"},
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+    ),
+    "api:retire_node": Case(
+        url=lambda w: f"/api/v1/territory/nodes/{w.dwelling_a2.public_id}/retire",
+        method="post",
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
     ),
     "api:rename_node": Case(
         url=lambda w: f"/api/v1/territory/nodes/{w.grid_a.public_id}",

@@ -7,6 +7,7 @@ redirect (pages) or 401 (API). A route missing from scoping_cases.py fails the t
 import json
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from linli.core.tests.scoping_cases import API_CASES, EXCLUDED_PREFIXES, PAGE_CASES, PUBLIC_ROUTES, Case
@@ -48,6 +49,17 @@ def test_cases_name_existing_routes():
 
 
 def _request(client, case: Case, world, **extra):
+    """One request; a write is rolled back afterwards, so every persona's identical write
+    meets the same data and succeeds or fails for the same reason."""
+    if case.method == "get":
+        return _send(client, case, world, **extra)
+    with transaction.atomic():
+        response = _send(client, case, world, **extra)
+        transaction.set_rollback(True)
+    return response
+
+
+def _send(client, case: Case, world, **extra):
     url = case.url(world)
     data = case.data(world) if case.data else None
     if case.method == "get":
@@ -79,8 +91,6 @@ def test_page_scoping(name, client, world):
         if case.marker and case.ok_status == 200:
             assert case.marker(world) in response.content.decode(), f"{name}: {persona} does not see it"
         client.logout()
-        # A write that succeeded must not make the next persona's identical write a conflict.
-        world = _fresh(world) if case.method != "get" else world
     for persona in case.denied:
         client.force_login(world.personas()[persona])
         response = _request(client, case, world)
@@ -105,7 +115,6 @@ def test_api_scoping(name, client, world):
         )
         if case.marker:
             assert case.marker(world) in response.content.decode(), f"{name}: {persona} does not see it"
-        world = _fresh(world) if case.method != "get" else world
     for persona in case.denied:
         response = _request(client, case, world, **_token(client, world.personas()[persona]))
         _assert_denied(name, persona, case, world, response)
@@ -124,14 +133,3 @@ def _assert_denied(name, persona, case, world, response):
     assert case.marker(world) not in response.content.decode(), (
         f"{name}: {persona} sees a record outside their area"
     )
-
-
-def _fresh(world):
-    """Writes in the cases create uniquely coded records; remove them so the next persona's
-    identical write succeeds for the same reason, not fails on a duplicate."""
-    from linli.territory.models import Node
-
-    Node.objects.filter(parent=world.grid_a, kind="compound").exclude(code=f"{world.grid_a.code}01").delete()
-    Node.objects.filter(pk=world.grid_a.pk).update(name="第一网格")
-    world.grid_a.refresh_from_db()
-    return world
