@@ -53,3 +53,14 @@ def english_messages(request, settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_locate_index():
+    """Each test has its own database: the process-wide locate index must not carry
+    boundaries over from the previous test."""
+    from linli.territory import locate
+
+    locate.reset_index()
+    yield
+    locate.reset_index()

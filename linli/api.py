@@ -12,6 +12,7 @@ from linli.accounts.api import admin_router as accounts_router
 from linli.accounts.api import router as auth_router
 from linli.core.errors import DomainError
 from linli.territory.api import router as territory_router
+from linli.territory.geo_api import router as geo_router
 
 api = NinjaAPI(
     title="Linli API",
@@ -58,3 +59,4 @@ def http_error(request, exc: HttpError):
 api.add_router("/auth", auth_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)
+api.add_router("/geo", geo_router)

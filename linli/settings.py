@@ -223,6 +223,10 @@ WHITENOISE_USE_FINDERS = LINLI_DEMO
 
 # --- security headers -----------------------------------------------------------------
 LINLI_TILE_URL = env_str("LINLI_TILE_URL", "")
+# The coordinate system of those tiles: Amap/Tencent tiles are GCJ-02, Tianditu WGS-84.
+LINLI_TILE_CRS = env_choice("LINLI_TILE_CRS", "wgs84", ("wgs84", "gcj02"))
+# How often each process checks whether boundaries changed (territory/locate.py).
+LINLI_LOCATE_CHECK_SECONDS = env_int("LINLI_LOCATE_CHECK_SECONDS", 2, minimum=0)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -5,6 +5,7 @@ import random
 
 from linli.accounts.models import User
 from linli.territory.choices import DedicatedKind, NodeKind
+from linli.territory.geo_demo import load_demo_boundaries
 from linli.territory.models import Node
 from linli.territory.services import node_create
 
@@ -111,4 +112,5 @@ def build_territory(actor: User, seed: int = 20260412) -> Node:
             parent=community,
             dedicated_kind=kind,
         )
+    load_demo_boundaries(actor, street.code)
     return street

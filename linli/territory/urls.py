@@ -1,10 +1,14 @@
 from django.urls import path
 
-from linli.territory import views
+from linli.territory import map_views, views
 
 app_name = "territory"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("map/", map_views.map_page, name="map"),
+    path("map/card/<uuid:node_id>/", map_views.map_card, name="map_card"),
+    path("map/import/", map_views.map_import, name="map_import"),
+    path("map/export/", map_views.map_export, name="map_export"),
     path("<uuid:node_id>/", views.node_detail, name="node"),
     path("<uuid:node_id>/add/", views.node_add_child, name="add_child"),
     path("<uuid:node_id>/rename/", views.node_rename, name="rename"),

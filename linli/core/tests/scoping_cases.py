@@ -19,6 +19,7 @@ from linli.accounts.tests.scoping_fixtures import (
     worker_disabled,
     worker_enabled,
 )
+from linli.territory.tests.geo_fixtures import IN_GRID_A, world_boundaries
 from linli.test import World
 
 # Personas whose area contains grid A, and those whose area does not.
@@ -180,6 +181,24 @@ PAGE_CASES: dict[str, Case] = {
         allowed=["street_officer", "secretary"],
         denied=["grid_worker_a", "grid_worker_b", "outsider"],
     ),
+    # Geometry (territory/map_views.py): the world gets its boundaries first.
+    "territory:map": Case(
+        url=lambda w: world_boundaries(w) and "/territory/map/", marker=lambda w: w.grid_a.code
+    ),
+    "territory:map_card": Case(
+        url=lambda w: f"/territory/map/card/{world_boundaries(w).grid_a.public_id}/",
+        marker=lambda w: w.grid_a.code,
+    ),
+    "territory:map_export": Case(
+        url=lambda w: world_boundaries(w) and "/territory/map/export/", marker=lambda w: w.grid_a.code
+    ),
+    # Importing boundaries needs the right to change places somewhere: others are refused.
+    "territory:map_import": Case(
+        url=lambda w: "/territory/map/import/",
+        allowed=["street_officer", "secretary"],
+        denied=[],
+        forbidden=["grid_worker_a", "grid_worker_b", "outsider"],
+    ),
 }
 
 API_CASES: dict[str, Case] = {
@@ -274,6 +293,42 @@ API_CASES: dict[str, Case] = {
         method="patch",
         data=lambda w: {"name": "改名网格"},
         allowed=["street_officer", "secretary"],
+    ),
+    "api:geo_boundaries": Case(
+        url=lambda w: world_boundaries(w) and "/api/v1/geo/boundaries", marker=lambda w: w.grid_a.code
+    ),
+    # Outside one's area a point is in no place: 200 with "node": null, never grid A.
+    "api:geo_locate": Case(
+        url=lambda w: world_boundaries(w) and f"/api/v1/geo/locate?lng={IN_GRID_A[0]}&lat={IN_GRID_A[1]}",
+        marker=lambda w: w.grid_a.code,
+    ),
+    # A batch answers 200 for everyone (nulls outside their area): the denied side is in
+    # territory/tests/test_geo_locate.py.
+    "api:geo_locate_batch": Case(
+        url=lambda w: world_boundaries(w) and "/api/v1/geo/locate",
+        method="post",
+        data=lambda w: {"crs": "wgs84", "points": [list(IN_GRID_A)]},
+        denied=[],
+    ),
+    "api:geo_import": Case(
+        url=lambda w: "/api/v1/geo/import?dry_run=true",
+        method="post",
+        data=lambda w: {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": w.grid_a.code},
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [[[117.5, 36.7], [117.51, 36.7], [117.51, 36.72], [117.5, 36.7]]],
+                    },
+                }
+            ],
+        },
+        allowed=["street_officer", "secretary"],
+        denied=[],
+        forbidden=["grid_worker_a", "grid_worker_b", "outsider"],
     ),
 }
 
