@@ -10,11 +10,34 @@ from ninja.security import SessionAuth
 from linli.accounts.api import BearerAuth
 from linli.accounts.api import admin_router as accounts_router
 from linli.accounts.api import router as auth_router
+from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
 from linli.territory.api import router as territory_router
 from linli.territory.geo_api import router as geo_router
 
-api = NinjaAPI(
+
+class LinliAPI(NinjaAPI):
+    """The error answers the handlers below give on every operation are declared once here,
+    so the OpenAPI document stays complete as routers are added. Answers that depend on the
+    operation (403, 404, 409) are declared on the operation itself."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"].setdefault("ErrorOut", ErrorOut.model_json_schema())
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if operation.get("requestBody"):
+                    responses.setdefault(400, {"description": "The body is not JSON", **error})
+                if operation.get("security"):
+                    responses.setdefault(401, {"description": "Not authenticated", **error})
+                if operation.get("requestBody") or operation.get("parameters"):
+                    responses.setdefault(422, {"description": "The request is not valid", **error})
+        return schema
+
+
+api = LinliAPI(
     title="Linli API",
     version="1",
     urls_namespace="api",

@@ -17,7 +17,9 @@ class NodeFilter(Schema):
     parent_id: UUID | None = None
 
 
-@router.get("/nodes", response=list[NodeOut], summary="Places in the tree the caller may see")
+@router.get(
+    "/nodes", response={200: list[NodeOut], 404: ErrorOut}, summary="Places in the tree the caller may see"
+)
 @paginate(LimitOffsetPagination)
 def list_nodes(request, filters: Query[NodeFilter]):
     parent = None
@@ -28,14 +30,14 @@ def list_nodes(request, filters: Query[NodeFilter]):
     )
 
 
-@router.get("/nodes/{node_id}", response=NodeOut)
+@router.get("/nodes/{node_id}", response={200: NodeOut, 404: ErrorOut})
 def get_node(request, node_id: UUID):
     return get_scoped_or_404(
         Node.objects.select_related("parent"), request.user, request=request, public_id=node_id
     )
 
 
-@router.post("/nodes", response={201: NodeOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/nodes", response={201: NodeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def create_node(request, payload: NodeIn):
     parent = None
     if payload.parent_id:
@@ -67,7 +69,9 @@ class NodeMove(Schema):
 def move_node(request, node_id: UUID, payload: NodeMove):
     node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
     parent = get_scoped_or_404(Node, request.user, request=request, public_id=payload.parent_id)
-    return services.node_move(actor=request.user, node=node, new_parent=parent, new_code=payload.code, request=request)
+    return services.node_move(
+        actor=request.user, node=node, new_parent=parent, new_code=payload.code, request=request
+    )
 
 
 @router.post("/nodes/{node_id}/retire", response={200: NodeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
