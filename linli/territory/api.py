@@ -1,11 +1,12 @@
 from uuid import UUID
 
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from linli.accounts.schemas import ErrorOut
 from linli.core.scoping import get_scoped_or_404
-from linli.territory import selectors, services
+from linli.territory import selectors, services, tree_import
 from linli.territory.models import Node
 from linli.territory.schemas import NodeIn, NodeOut, NodeRename
 
@@ -78,3 +79,28 @@ def move_node(request, node_id: UUID, payload: NodeMove):
 def retire_node(request, node_id: UUID):
     node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
     return services.node_retire(actor=request.user, node=node, request=request)
+
+
+class TreeRowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class TreeImportOut(Schema):
+    rows: int
+    created: int
+    imported: bool
+    errors: list[TreeRowError]
+
+
+@router.post(
+    "/import", response={200: TreeImportOut, 422: TreeImportOut}, summary="Import places from a spreadsheet"
+)
+def import_tree(request, file: File[UploadedFile], dry_run: bool = False):
+    """One row per place (kind, code, name, parent code). All or nothing: 422 with the
+    row-by-row errors when any row is wrong."""
+    report = tree_import.tree_import(
+        actor=request.user, upload=file, filename=file.name or "", dry_run=dry_run, request=request
+    )
+    return Status(422 if report.errors else 200, report)

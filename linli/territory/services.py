@@ -145,6 +145,7 @@ def node_move(*, actor: User, node: Node, new_parent: Node, new_code: str, reque
     )
     Node.objects.filter(path__startswith=new_path).update(code=Substr("code", 2))
     Node.objects.filter(pk=node.pk).update(parent=new_parent)
+    _tree_changed()
     node.refresh_from_db()
     ensure_in_scope(node, actor, "change")
     audit.record(
@@ -170,6 +171,15 @@ def node_retire(*, actor: User, node: Node, request=None) -> Node:
     if Node.objects.filter(parent=node, retired_at__isnull=True).exists():
         raise ValidationFailed(_("Retire or move the places under it first."))
     Node.objects.filter(pk=node.pk).update(retired_at=timezone.now())
+    _tree_changed()
     node.refresh_from_db()
     audit.record(actor=actor, action="territory.node.retire", target=node, request=request)
     return node
+
+
+def _tree_changed() -> None:
+    """Tell every process's locate index that the tree moved (geo_services imports this
+    module, hence the late import)."""
+    from linli.territory.geo_services import boundaries_changed
+
+    boundaries_changed()

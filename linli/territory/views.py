@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from linli.core.errors import ValidationFailed
 from linli.core.scoping import get_scoped_or_404
-from linli.territory import selectors, services
+from linli.territory import selectors, services, tree_import
 from linli.territory.forms import NodeCreateForm, NodeMoveForm, NodeRenameForm
 from linli.territory.models import Node
 
@@ -56,7 +57,9 @@ def node_rename(request, node_id):
     form = NodeRenameForm(request.POST)
     if form.is_valid():
         try:
-            services.node_rename(actor=request.user, node=node, name=form.cleaned_data["name"], request=request)
+            services.node_rename(
+                actor=request.user, node=node, name=form.cleaned_data["name"], request=request
+            )
         except ValidationFailed as exc:
             form.add_error("name", str(exc.message))
         else:
@@ -70,13 +73,21 @@ def node_move(request, node_id):
     node = get_scoped_or_404(Node, request.user, request=request, public_id=node_id)
     form = NodeMoveForm(request.POST)
     if form.is_valid():
-        new_parent = selectors.nodes_visible(user=request.user).filter(code=form.cleaned_data["parent_code"].strip()).first()
+        new_parent = (
+            selectors.nodes_visible(user=request.user)
+            .filter(code=form.cleaned_data["parent_code"].strip())
+            .first()
+        )
         if new_parent is None:
             form.add_error("parent_code", _("No place with this code in your area."))
         else:
             try:
                 services.node_move(
-                    actor=request.user, node=node, new_parent=new_parent, new_code=form.cleaned_data["code"], request=request
+                    actor=request.user,
+                    node=node,
+                    new_parent=new_parent,
+                    new_code=form.cleaned_data["code"],
+                    request=request,
                 )
             except ValidationFailed as exc:
                 form.add_error(exc.field if exc.field == "code" else "parent_code", str(exc.message))
@@ -118,3 +129,42 @@ def node_add_child(request, node_id):
                 return HttpResponseClientRedirect(reverse("territory:node", args=[child.public_id]))
             return redirect("territory:node", node_id=child.public_id)
     return render(request, "territory/node.html#add-form", {"node": parent, "form": form}, status=422)
+
+
+@login_required
+def tree_import_page(request):
+    """Upload the tree as a spreadsheet: check only, or import when every row is right."""
+    report = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file first.")
+        else:
+            try:
+                report = tree_import.tree_import(
+                    actor=request.user,
+                    upload=upload,
+                    filename=upload.name,
+                    dry_run="check" in request.POST,
+                    request=request,
+                )
+            except ValidationFailed as exc:
+                error = str(exc.message)
+    template = "territory/tree_import.html#report" if request.htmx else "territory/tree_import.html"
+    return render(
+        request,
+        template,
+        {"report": report, "error": error},
+        status=422 if (error or (report and report.errors)) else 200,
+    )
+
+
+@login_required
+def tree_import_template(request):
+    response = HttpResponse(
+        tree_import.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''territory-template.xlsx"
+    return response

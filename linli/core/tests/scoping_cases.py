@@ -143,6 +143,9 @@ PAGE_CASES: dict[str, Case] = {
     "home": Case(url=lambda w: "/", marker=None, denied=[]),
     "territory:index": Case(url=lambda w: "/territory/", marker=None, denied=[]),
     "territory:node": Case(url=lambda w: f"/territory/{w.grid_a.public_id}/", marker=lambda w: w.grid_a.code),
+    # The import form holds no data; what an import may touch is checked row by row.
+    "territory:tree_import": Case(url=lambda w: "/territory/import/", denied=[]),
+    "territory:tree_import_template": Case(url=lambda w: "/territory/import/template.xlsx", denied=[]),
     "territory:add_child": Case(
         url=lambda w: f"/territory/{w.grid_a.public_id}/add/",
         method="post",
@@ -274,6 +277,15 @@ API_CASES: dict[str, Case] = {
         allowed=["street_officer", "secretary"],
         forbidden=["grid_worker_a"],
         ok_status=201,
+    ),
+    "api:import_tree": Case(
+        url=lambda w: "/api/v1/territory/import",
+        method="post",
+        data=lambda w: {},
+        # Without a file the request is refused the same way for everyone who may log in;
+        # the scope of each row is tested in territory/tests/test_tree_import.py.
+        ok_status=422,
+        denied=[],
     ),
     "api:move_node": Case(
         url=lambda w: f"/api/v1/territory/nodes/{w.dwelling_a2.public_id}/move",

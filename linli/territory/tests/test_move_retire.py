@@ -13,8 +13,15 @@ def reload(user):
 
 
 def test_moving_a_grid_moves_its_subtree_codes_and_scope(world):
-    dwelling_codes_before = set(Node.objects.filter(path__startswith=world.grid_a.path).values_list("code", flat=True))
-    node_move(actor=world.street_officer, node=world.grid_a, new_parent=world.other_community, new_code="370114002002009")
+    dwelling_codes_before = set(
+        Node.objects.filter(path__startswith=world.grid_a.path).values_list("code", flat=True)
+    )
+    node_move(
+        actor=world.street_officer,
+        node=world.grid_a,
+        new_parent=world.other_community,
+        new_code="370114002002009",
+    )
     grid = Node.objects.get(pk=world.grid_a.pk)
     dwelling = Node.objects.get(pk=world.dwelling_a.pk)
     assert grid.parent_id == world.other_community.pk
@@ -31,7 +38,12 @@ def test_moving_a_grid_moves_its_subtree_codes_and_scope(world):
 
 def test_move_refuses_a_clashing_code_and_changes_nothing(world):
     with pytest.raises(ValidationFailed, match="already in use"):
-        node_move(actor=world.street_officer, node=world.grid_a, new_parent=world.other_community, new_code=world.other_grid.code)
+        node_move(
+            actor=world.street_officer,
+            node=world.grid_a,
+            new_parent=world.other_community,
+            new_code=world.other_grid.code,
+        )
     assert Node.objects.get(pk=world.grid_a.pk).parent_id == world.community.pk
     assert Node.objects.get(pk=world.dwelling_a.pk).code == world.dwelling_a.code
 
@@ -45,7 +57,12 @@ def test_move_refuses_wrong_parent_kind_and_cycles(world):
 
 def test_secretary_cannot_move_a_grid_into_another_community(world):
     with pytest.raises(PermissionDenied):
-        node_move(actor=world.secretary, node=world.grid_a, new_parent=world.other_community, new_code="370114002002009")
+        node_move(
+            actor=world.secretary,
+            node=world.grid_a,
+            new_parent=world.other_community,
+            new_code="370114002002009",
+        )
 
 
 def test_retire_needs_empty_subtree_and_keeps_the_row(world):
@@ -54,7 +71,11 @@ def test_retire_needs_empty_subtree_and_keeps_the_row(world):
     node_retire(actor=world.secretary, node=world.dwelling_b)
     retired = Node.objects.get(pk=world.dwelling_b.pk)
     assert retired.retired_at is not None
-    assert not Node.objects.restrict(reload(world.secretary)).filter(retired_at__isnull=True, pk=retired.pk).exists()
+    assert (
+        not Node.objects.restrict(reload(world.secretary))
+        .filter(retired_at__isnull=True, pk=retired.pk)
+        .exists()
+    )
     with pytest.raises(ValidationFailed, match="already been retired"):
         node_retire(actor=world.secretary, node=retired)
 
@@ -67,7 +88,8 @@ def test_grid_worker_cannot_retire(world):
 def test_move_and_retire_pages(client, world):
     client.force_login(world.street_officer)
     response = client.post(
-        f"/territory/{world.grid_b.public_id}/move/", {"parent_code": world.other_community.code, "code": "370114002002007"}
+        f"/territory/{world.grid_b.public_id}/move/",
+        {"parent_code": world.other_community.code, "code": "370114002002007"},
     )
     assert response.status_code == 302
     assert Node.objects.get(pk=world.grid_b.pk).code == "370114002002007"
