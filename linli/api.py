@@ -12,6 +12,7 @@ from linli.accounts.api import admin_router as accounts_router
 from linli.accounts.api import router as auth_router
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import DomainError
+from linli.registry.api import router as registry_router
 from linli.territory.api import router as territory_router
 from linli.territory.geo_api import router as geo_router
 
@@ -53,6 +54,9 @@ def _error(request, status: int, code: str, message: str, **extra):
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     extra = {"field": exc.field} if exc.field else {}
+    if getattr(exc, "errors", None):
+        # Several fields at once (registry services): the same shape as schema errors.
+        extra["errors"] = [{"loc": [field], "message": str(message)} for field, message in exc.errors.items()]
     return _error(request, exc.status, exc.code, str(exc.message), **extra)
 
 
@@ -82,4 +86,5 @@ def http_error(request, exc: HttpError):
 api.add_router("/auth", auth_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)
+api.add_router("/registry", registry_router)
 api.add_router("/geo", geo_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "linli.core",
     "linli.accounts",
     "linli.territory",
+    "linli.registry",
 ]
 
 MIDDLEWARE = [

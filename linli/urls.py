@@ -10,6 +10,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("linli.accounts.urls")),
     path("territory/", include("linli.territory.urls")),
+    path("registry/", include("linli.registry.urls")),
     path("audit/", audit_views.audit_list, name="audit"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -3,6 +3,14 @@
 A role assignment binds a role to one territory node; every grant applies to that node's
 subtree. Actions: view, add, change, delete, reveal (see personal data in full), export,
 supervise (urge, escalate, compare), administer (accounts and roles).
+
+The registry (linli/registry) has three kinds of record: "household", "resident" and
+"resident_tag". Tags (独居老人, 低保, 残疾人, 党员 ...) are sensitive personal information:
+only the roles that do casework with them see them in their area (street officer,
+community secretary, two-committee member, social worker, grid chief, grid worker).
+Building heads see the households and residents of their building, masked, and no tags.
+Revealing a full citizen ID or phone ("resident", "reveal") is for the street officer and
+the community secretary only.
 """
 
 from django.db import models
@@ -37,7 +45,9 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "territory": RUN,
         "account": {"view", "add", "change", "administer"},
         "audit": SEE,
+        "household": RUN,
         "resident": RUN | {"reveal"},
+        "resident_tag": RUN,
         "appeal": RUN,
         "visit": RUN,
     },
@@ -45,36 +55,49 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "territory": RUN,
         "account": {"view", "add", "change", "administer"},
         "audit": SEE,
+        "household": RUN,
         "resident": RUN | {"reveal"},
+        "resident_tag": RUN,
         "appeal": RUN,
         "visit": RUN,
     },
     Role.COMMITTEE_MEMBER: {
         "territory": SEE,
+        "household": WORK,
         "resident": WORK | {"export"},
+        "resident_tag": WORK,
         "appeal": WORK | {"supervise"},
         "visit": WORK,
     },
     Role.SOCIAL_WORKER: {
         "territory": SEE,
+        "household": WORK,
         "resident": WORK,
+        "resident_tag": WORK,
         "appeal": WORK,
         "visit": WORK,
     },
     Role.GRID_CHIEF: {
         "territory": WORK,
+        "household": WORK,
         "resident": WORK,
+        "resident_tag": WORK,
         "appeal": WORK,
         "visit": WORK,
     },
     Role.GRID_WORKER: {
         "territory": SEE,
+        "household": WORK,
         "resident": WORK,
+        "resident_tag": WORK,
         "appeal": WORK,
         "visit": WORK,
     },
     Role.BUILDING_HEAD: {
         "territory": SEE,
+        # Their building's households and residents, masked; no tags (see the top).
+        "household": SEE,
+        "resident": SEE,
         "appeal": {"view", "add"},
     },
     Role.VOLUNTEER: {"territory": SEE},

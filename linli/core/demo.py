@@ -27,6 +27,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("grid2", "linli-grid2-2026", "张晓菲", Role.GRID_WORKER, "370114002001002"),
     DemoAccount("louzhang", "linli-louzhang-2026", "周杰", Role.BUILDING_HEAD, "37011400200100101001"),
     DemoAccount("resident", "linli-resident-2026", "翟大爷", Role.RESIDENT, "3701140020010010100101"),
+    # 财工街社区 (seed 002), whose registry linli/registry/demo.py builds.
+    DemoAccount("caigongjie", "linli-caigongjie-2026", "胡凤华", Role.COMMUNITY_SECRETARY, "370811004006"),
 ]
 
 

@@ -20,6 +20,15 @@ from linli.accounts.tests.scoping_fixtures import (
     worker_enabled,
 )
 from linli.territory.tests.geo_fixtures import IN_GRID_A, world_boundaries
+from linli.registry.tests.helpers import (
+    RESIDENT_A_ID,
+    RESIDENT_A_MASKED_ID,
+    RESIDENT_A_NAME,
+    fresh_resident_a,
+    fresh_tag_a,
+    new_citizen_id,
+    resident_a,
+)
 from linli.test import World
 
 # Personas whose area contains grid A, and those whose area does not.
@@ -202,6 +211,95 @@ PAGE_CASES: dict[str, Case] = {
         denied=[],
         forbidden=["grid_worker_a", "grid_worker_b", "outsider"],
     ),
+    # Registry (linli/registry): resident_a(w) is a resident of grid A with a tag; the
+    # fresh_* helpers make a new record per request, so each persona's write meets the
+    # same state. Building heads and the tag/reveal rules: linli/registry/tests.
+    "registry:residents": Case(url=lambda w: resident_a(w) and "/registry/", marker=lambda w: RESIDENT_A_NAME),
+    # Search is a POST (an ID number must not be in a URL); it answers 200 with no results
+    # outside one's area: the denied side is in registry/tests/test_scoping.py.
+    "registry:search": Case(
+        url=lambda w: resident_a(w) and "/registry/search/",
+        method="post",
+        data=lambda w: {"q": RESIDENT_A_NAME},
+        marker=lambda w: RESIDENT_A_NAME,
+        denied=[],
+    ),
+    # Redirects to the caller's own place; the counts of grid A: registry:stats_node.
+    "registry:stats": Case(url=lambda w: "/registry/stats/", denied=[], ok_status=302),
+    "registry:stats_node": Case(
+        url=lambda w: resident_a(w) and f"/registry/stats/{w.grid_a.public_id}/", marker=lambda w: w.grid_a.code
+    ),
+    "registry:household_create": Case(
+        url=lambda w: "/registry/households/new/",
+        method="post",
+        data=lambda w: {"dwelling": str(w.dwelling_a.public_id), "address_kind": "residence"},
+        ok_status=302,
+    ),
+    "registry:household": Case(
+        url=lambda w: f"/registry/households/{resident_a(w).household.public_id}/",
+        marker=lambda w: RESIDENT_A_NAME,
+    ),
+    "registry:resident_create": Case(
+        url=lambda w: f"/registry/households/{resident_a(w).household.public_id}/add/",
+        method="post",
+        data=lambda w: {
+            "name": "李四",
+            "relation": "10",
+            "citizen_id": new_citizen_id(),
+            "ethnicity": "01",
+            "population_type": "registered",
+        },
+        ok_status=302,
+    ),
+    "registry:dwelling": Case(
+        url=lambda w: resident_a(w) and f"/registry/dwellings/{w.dwelling_a.public_id}/",
+        marker=lambda w: RESIDENT_A_NAME,
+    ),
+    "registry:resident": Case(
+        url=lambda w: f"/registry/residents/{resident_a(w).public_id}/", marker=lambda w: RESIDENT_A_NAME
+    ),
+    "registry:resident_edit": Case(
+        url=lambda w: f"/registry/residents/{resident_a(w).public_id}/edit/",
+        method="post",
+        data=lambda w: {
+            "name": RESIDENT_A_NAME,
+            "relation": "02",
+            "ethnicity": "01",
+            "population_type": "registered",
+            "workplace": "济宁市第一人民医院",
+        },
+        ok_status=302,
+    ),
+    "registry:resident_move": Case(
+        url=lambda w: f"/registry/residents/{fresh_resident_a(w).public_id}/move/",
+        method="post",
+        data=lambda w: {"dwelling": str(w.dwelling_a.public_id)},
+        ok_status=302,
+    ),
+    "registry:resident_archive": Case(
+        url=lambda w: f"/registry/residents/{fresh_resident_a(w).public_id}/archive/",
+        method="post",
+        data=lambda w: {"reason": "moved_out"},
+        ok_status=302,
+    ),
+    # Seeing a full ID number is for street officers and community secretaries.
+    "registry:resident_reveal": Case(
+        url=lambda w: f"/registry/residents/{resident_a(w).public_id}/reveal/citizen_id/",
+        method="post",
+        data=lambda w: {"reason": "核对身份信息"},
+        marker=lambda w: RESIDENT_A_ID,
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+    ),
+    "registry:tag_set": Case(
+        url=lambda w: f"/registry/residents/{fresh_resident_a(w).public_id}/tags/",
+        method="post",
+        data=lambda w: {"kind": "veteran"},
+        ok_status=302,
+    ),
+    "registry:tag_end": Case(
+        url=lambda w: f"/registry/tags/{fresh_tag_a(w).public_id}/end/", method="post", ok_status=302
+    ),
 }
 
 API_CASES: dict[str, Case] = {
@@ -341,6 +439,89 @@ API_CASES: dict[str, Case] = {
         allowed=["street_officer", "secretary"],
         denied=[],
         forbidden=["grid_worker_a", "grid_worker_b", "outsider"],
+    ),
+    # Registry: see the page cases above for the helpers.
+    "api:list_households": Case(
+        url=lambda w: resident_a(w) and "/api/v1/registry/households?limit=500", marker=lambda w: w.dwelling_a.code
+    ),
+    "api:create_household": Case(
+        url=lambda w: "/api/v1/registry/households",
+        method="post",
+        data=lambda w: {"dwelling_id": str(w.dwelling_a.public_id)},
+        ok_status=201,
+    ),
+    "api:get_household": Case(
+        url=lambda w: f"/api/v1/registry/households/{resident_a(w).household.public_id}",
+        marker=lambda w: str(resident_a(w).public_id),
+    ),
+    "api:list_residents": Case(
+        url=lambda w: resident_a(w) and "/api/v1/registry/residents?limit=500",
+        marker=lambda w: str(resident_a(w).public_id),
+    ),
+    # By POST (the body may hold an ID number); 200 with no match outside one's area: the
+    # denied side is in registry/tests/test_scoping.py.
+    "api:search_residents": Case(
+        url=lambda w: resident_a(w) and "/api/v1/registry/residents/search",
+        method="post",
+        data=lambda w: {"q": RESIDENT_A_ID},
+        marker=lambda w: RESIDENT_A_MASKED_ID,
+        denied=[],
+    ),
+    "api:create_resident": Case(
+        url=lambda w: "/api/v1/registry/residents",
+        method="post",
+        data=lambda w: {
+            "household_id": str(resident_a(w).household.public_id),
+            "name": "李四",
+            "relation": "10",
+            "citizen_id": new_citizen_id(),
+        },
+        ok_status=201,
+    ),
+    "api:get_resident": Case(
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}",
+        marker=lambda w: str(resident_a(w).public_id),
+    ),
+    "api:update_resident": Case(
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}",
+        method="patch",
+        data=lambda w: {"workplace": "济宁学院"},
+    ),
+    "api:move_resident": Case(
+        url=lambda w: f"/api/v1/registry/residents/{fresh_resident_a(w).public_id}/move",
+        method="post",
+        data=lambda w: {"dwelling_id": str(w.dwelling_a.public_id)},
+    ),
+    "api:archive_resident": Case(
+        url=lambda w: f"/api/v1/registry/residents/{fresh_resident_a(w).public_id}/archive",
+        method="post",
+        data=lambda w: {"reason": "deceased"},
+    ),
+    "api:resident_timeline": Case(
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}/timeline",
+        marker=lambda w: "subsistence",
+    ),
+    "api:list_resident_tags": Case(
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}/tags", marker=lambda w: "subsistence"
+    ),
+    "api:set_tag": Case(
+        url=lambda w: f"/api/v1/registry/residents/{fresh_resident_a(w).public_id}/tags",
+        method="post",
+        data=lambda w: {"kind": "veteran"},
+        ok_status=201,
+    ),
+    "api:end_tag": Case(url=lambda w: f"/api/v1/registry/tags/{fresh_tag_a(w).public_id}/end", method="post"),
+    "api:reveal_resident_field": Case(
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}/reveal",
+        method="post",
+        data=lambda w: {"field": "citizen_id", "reason": "核对身份信息"},
+        marker=lambda w: RESIDENT_A_ID,
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+    ),
+    "api:registry_stats": Case(
+        url=lambda w: resident_a(w) and f"/api/v1/registry/stats?node_id={w.grid_a.public_id}",
+        marker=lambda w: w.grid_a.code,
     ),
 }
 

@@ -4,12 +4,16 @@ from django.db import transaction
 
 from linli.accounts.models import User
 from linli.core.demo import create_demo_accounts
+from linli.registry.demo import build_caigongjie
 from linli.territory.demo import build_territory
 from linli.territory.models import Node
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (章丘区双山街道) and the demo accounts. Demo mode only."
+    help = (
+        "Load the demo data (章丘区双山街道; 任城区财工街社区 with its registry) and the demo "
+        "accounts. Demo mode only."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when data exists.")
@@ -26,5 +30,6 @@ class Command(BaseCommand):
                 username="admin", defaults={"is_superuser": True, "is_staff": True}
             )
             build_territory(admin)
+            build_caigongjie(admin)
             create_demo_accounts()
         self.stdout.write(f"demo data loaded: {Node.objects.count()} places")

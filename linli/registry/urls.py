@@ -1,0 +1,22 @@
+from django.urls import path
+
+from linli.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.resident_list, name="residents"),
+    path("search/", views.resident_search, name="search"),
+    path("stats/", views.stats_index, name="stats"),
+    path("stats/<uuid:node_id>/", views.stats_node, name="stats_node"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/<uuid:household_id>/", views.household_detail, name="household"),
+    path("households/<uuid:household_id>/add/", views.resident_create, name="resident_create"),
+    path("dwellings/<uuid:node_id>/", views.dwelling_detail, name="dwelling"),
+    path("residents/<uuid:resident_id>/", views.resident_detail, name="resident"),
+    path("residents/<uuid:resident_id>/edit/", views.resident_edit, name="resident_edit"),
+    path("residents/<uuid:resident_id>/move/", views.resident_move, name="resident_move"),
+    path("residents/<uuid:resident_id>/archive/", views.resident_archive, name="resident_archive"),
+    path("residents/<uuid:resident_id>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),
+    path("residents/<uuid:resident_id>/tags/", views.tag_set, name="tag_set"),
+    path("tags/<uuid:tag_id>/end/", views.tag_end, name="tag_end"),
+]
