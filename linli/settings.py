@@ -197,6 +197,11 @@ LINLI_TOKEN_DAYS = env_int("LINLI_TOKEN_DAYS", 30, minimum=1)
 # rules ask for six months of logs): a smaller value stops start-up.
 LINLI_AUDIT_RETENTION_DAYS = env_int("LINLI_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
+# Working days: the bundled holiday file (linli/core/data/holidays_cn.toml) unless a
+# deployment ships its own; office hours in which working-hour limits run.
+LINLI_HOLIDAYS_FILE = env_str("LINLI_HOLIDAYS_FILE", "")
+LINLI_OFFICE_HOURS = env_str("LINLI_OFFICE_HOURS", "08:30-12:00,13:30-17:30")
+
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from linli.core import auth_audit
+        from linli.core import auth_audit, checks  # noqa: F401 - registers the system checks
 
         auth_audit.connect()

@@ -114,3 +114,11 @@ def test_production_settings_pass_check_deploy(tmp_path):
         **keys,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_broken_holiday_file_stops_start_up_with_its_message(tmp_path):
+    bad = tmp_path / "holidays.toml"
+    bad.write_text("this is = not [valid toml")
+    result = _manage("check", LINLI_DATA_DIR=str(tmp_path), LINLI_HOLIDAYS_FILE=str(bad))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "linli.E001" in result.stderr and "holidays.toml" in result.stderr
