@@ -11,6 +11,7 @@ from linli.accounts.api import BearerAuth
 from linli.accounts.api import admin_router as accounts_router
 from linli.accounts.api import router as auth_router
 from linli.accounts.schemas import ErrorOut
+from linli.appeals.api import router as appeals_router
 from linli.core.errors import DomainError
 from linli.registry.api import router as registry_router
 from linli.territory.api import router as territory_router
@@ -88,3 +89,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)
 api.add_router("/registry", registry_router)
 api.add_router("/geo", geo_router)
+api.add_router("/appeals", appeals_router)

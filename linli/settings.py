@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.territory",
     "linli.registry",
+    "linli.notices",
+    "linli.appeals",
 ]
 
 MIDDLEWARE = [
@@ -276,3 +278,41 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# --- appeals (linli/appeals) and notifications (linli/notices) ---------------------------
+# The supervision scan warns when this share (percent) of the handling limit has passed.
+LINLI_APPEAL_WARNING_PERCENT = env_int("LINLI_APPEAL_WARNING_PERCENT", 75, minimum=1)
+if LINLI_APPEAL_WARNING_PERCENT >= 100:
+    raise ConfigError(
+        "LINLI_APPEAL_WARNING_PERCENT must be below 100 (the limit itself is the overdue mark)."
+    )
+# How often a handler may send a wrongly routed appeal back before it must be escalated.
+LINLI_APPEAL_MAX_RETURNS = env_int("LINLI_APPEAL_MAX_RETURNS", 2, minimum=0)
+# Duplicate suggestions: open appeals of the same grid registered within this many days,
+# whose texts share at least this percentage of character bigrams (Dice coefficient).
+LINLI_APPEAL_DUPLICATE_DAYS = env_int("LINLI_APPEAL_DUPLICATE_DAYS", 30, minimum=1)
+LINLI_APPEAL_DUPLICATE_PERCENT = env_int("LINLI_APPEAL_DUPLICATE_PERCENT", 40, minimum=1)
+# A rating link stays valid this many days after the close it was sent for.
+LINLI_APPEAL_RATING_DAYS = env_int("LINLI_APPEAL_RATING_DAYS", 30, minimum=1)
+# How often the scheduler runs the supervision scan.
+LINLI_APPEAL_SCAN_MINUTES = env_int("LINLI_APPEAL_SCAN_MINUTES", 5, minimum=1)
+# Where links in text messages point (the site as residents reach it), without a slash at the end.
+LINLI_PUBLIC_URL = env_str("LINLI_PUBLIC_URL", "http://localhost:8000" if LINLI_DEMO else "").rstrip("/")
+# Channels besides the in-app inbox: console (the log; demo), sms, wecom.
+LINLI_NOTIFY_CHANNELS = env_list("LINLI_NOTIFY_CHANNELS", ["console"] if LINLI_DEMO else [])
+_unknown_channels = set(LINLI_NOTIFY_CHANNELS) - {"console", "sms", "wecom"}
+if _unknown_channels:
+    raise ConfigError(
+        f"LINLI_NOTIFY_CHANNELS: unknown channel(s) {', '.join(sorted(_unknown_channels))}; use console, sms, wecom."
+    )
+# The SMS gateway: an HTTP endpoint taking {"phone", "text"} as JSON with a bearer token.
+LINLI_SMS_URL = env_str("LINLI_SMS_URL", "")
+LINLI_SMS_TOKEN = env_str("LINLI_SMS_TOKEN", "")
+# A WeCom (企业微信) group robot webhook: {"msgtype": "text", "text": {"content": ...}}.
+LINLI_WECOM_WEBHOOK_URL = env_str("LINLI_WECOM_WEBHOOK_URL", "")
+if "sms" in LINLI_NOTIFY_CHANNELS and not LINLI_SMS_URL:
+    raise ConfigError("LINLI_NOTIFY_CHANNELS includes sms: set LINLI_SMS_URL to the gateway's address.")
+if "wecom" in LINLI_NOTIFY_CHANNELS and not LINLI_WECOM_WEBHOOK_URL:
+    raise ConfigError(
+        "LINLI_NOTIFY_CHANNELS includes wecom: set LINLI_WECOM_WEBHOOK_URL to the robot's webhook."
+    )

@@ -12,6 +12,10 @@ urlpatterns = [
     path("territory/", include("linli.territory.urls")),
     path("registry/", include("linli.registry.urls")),
     path("audit/", audit_views.audit_list, name="audit"),
+    path("appeals/", include("linli.appeals.urls")),
+    path("board/", include("linli.appeals.public_urls")),
+    path("notices/", include("linli.notices.urls")),
+    path("open311/v2/", include("linli.appeals.open311_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,11 @@ community secretary, two-committee member, social worker, grid chief, grid worke
 Building heads see the households and residents of their building, masked, and no tags.
 Revealing a full citizen ID or phone ("resident", "reveal") is for the street officer and
 the community secretary only.
+
+Appeals (linli/appeals): "appeal" covers appeals, departments and practical projects. The
+roles that handle appeals may reveal a reporter's phone ("appeal", "reveal": they have to
+call back), with a reason and an audit row. Department liaisons hold no "appeal" grant:
+they see and work on the appeals assigned to their department (AppealQuerySet.restrict).
 """
 
 from django.db import models
@@ -48,7 +53,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": RUN,
         "resident": RUN | {"reveal"},
         "resident_tag": RUN,
-        "appeal": RUN,
+        "appeal": RUN | {"reveal"},
         "visit": RUN,
     },
     Role.COMMUNITY_SECRETARY: {
@@ -58,7 +63,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": RUN,
         "resident": RUN | {"reveal"},
         "resident_tag": RUN,
-        "appeal": RUN,
+        "appeal": RUN | {"reveal"},
         "visit": RUN,
     },
     Role.COMMITTEE_MEMBER: {
@@ -66,7 +71,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": WORK,
         "resident": WORK | {"export"},
         "resident_tag": WORK,
-        "appeal": WORK | {"supervise"},
+        "appeal": WORK | {"supervise", "reveal"},
         "visit": WORK,
     },
     Role.SOCIAL_WORKER: {
@@ -74,7 +79,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": WORK,
         "resident": WORK,
         "resident_tag": WORK,
-        "appeal": WORK,
+        "appeal": WORK | {"reveal"},
         "visit": WORK,
     },
     Role.GRID_CHIEF: {
@@ -82,7 +87,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": WORK,
         "resident": WORK,
         "resident_tag": WORK,
-        "appeal": WORK,
+        "appeal": WORK | {"reveal"},
         "visit": WORK,
     },
     Role.GRID_WORKER: {
@@ -90,7 +95,7 @@ GRANTS: dict[str, dict[str, set[str]]] = {
         "household": WORK,
         "resident": WORK,
         "resident_tag": WORK,
-        "appeal": WORK,
+        "appeal": WORK | {"reveal"},
         "visit": WORK,
     },
     Role.BUILDING_HEAD: {

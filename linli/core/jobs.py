@@ -6,6 +6,9 @@ Later capabilities add their scans here (appeal deadlines, care visits due).
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+
+from linli.appeals.tasks import supervise_appeals
 from linli.core.tasks import linli_task
 
 
@@ -34,4 +37,6 @@ class PeriodicJob:
 PERIODIC_JOBS = [
     PeriodicJob("audit.seal", timedelta(seconds=30), seal_audit_log),
     PeriodicJob("audit.purge", timedelta(days=1), purge_audit_log),
+    # Appeal deadlines: warnings, overdue marks, automatic escalation (linli/appeals/supervision.py).
+    PeriodicJob("appeals.supervise", timedelta(minutes=settings.LINLI_APPEAL_SCAN_MINUTES), supervise_appeals),
 ]

@@ -528,3 +528,18 @@ API_CASES: dict[str, Case] = {
 # Routes outside the product's own scoping (Django's admin is for superusers only and
 # enforces that itself).
 EXCLUDED_PREFIXES = ("admin/",)
+
+# Appeals (linli/appeals) describe their routes next to the app; merged here.
+from linli.appeals.tests.scoping_cases import appeal_cases  # noqa: E402
+
+_appeal_pages, _appeal_api, _appeal_public = appeal_cases(Case)
+PAGE_CASES.update(_appeal_pages)
+API_CASES.update(_appeal_api)
+PUBLIC_ROUTES.update(_appeal_public)
+
+# Places and responsibilities (linli/territory/places_*.py), described next to their tests.
+from linli.territory.tests.places_scoping_cases import places_cases  # noqa: E402
+
+_places_pages, _places_api = places_cases(Case)
+PAGE_CASES.update(_places_pages)
+API_CASES.update(_places_api)
