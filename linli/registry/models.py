@@ -237,3 +237,58 @@ class ResidentEvent(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Checked, not started")
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+ImportStatus.FINISHED = (ImportStatus.DONE, ImportStatus.CANCELLED, ImportStatus.FAILED)
+
+
+class ImportJob(ScopedModel):
+    """A spreadsheet of residents being imported (registry/importing.py).
+
+    `last_row` is the Excel row number of the last row whose effects are committed; it is
+    saved in the same transaction as those rows, so a resumed job neither skips nor repeats
+    a row. `outcomes` holds one entry per processed row: {"row", "result", "errors", "changes"}.
+    """
+
+    record_kind = "resident"
+    scope_path_lookup = "root__path"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    root = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="registry-imports/")
+    filename = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    last_row = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(default=list, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else (100 if self.is_finished else 0)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in ImportStatus.FINISHED

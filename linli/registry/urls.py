@@ -19,4 +19,12 @@ urlpatterns = [
     path("residents/<uuid:resident_id>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),
     path("residents/<uuid:resident_id>/tags/", views.tag_set, name="tag_set"),
     path("tags/<uuid:tag_id>/end/", views.tag_end, name="tag_end"),
+    path("export/", views.export, name="export"),
+    path("import/", views.import_upload, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<uuid:job_id>/", views.import_job, name="import_job"),
+    path("import/<uuid:job_id>/report.xlsx", views.import_report, name="import_report"),
+    path("import/<uuid:job_id>/run/", views.import_run, name="import_run"),
+    path("import/<uuid:job_id>/progress/", views.import_progress, name="import_progress"),
+    path("import/<uuid:job_id>/cancel/", views.import_cancel, name="import_cancel"),
 ]

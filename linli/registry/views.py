@@ -530,3 +530,236 @@ def stats_node(request, node_id):
             "tag_kinds": TagKind.choices,
         },
     )
+
+
+# --- spreadsheet import --------------------------------------------------------------------
+
+IMPORT_ROOT_KINDS = [NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.DEDICATED_GRID, NodeKind.COMPOUND]
+
+
+def _import_places(user):
+    places = Node.objects.restrict(user, "view").filter(kind__in=IMPORT_ROOT_KINDS, retired_at__isnull=True)
+    return [p for p in places[:500] if user.is_superuser or user.grants.allows("resident", "add", p.path)]
+
+
+def _import_job(request, job_id, action: str = "view"):
+    from linli.registry.models import ImportJob
+
+    return get_scoped_or_404(
+        ImportJob.objects.select_related("root", "created_by"),
+        request.user,
+        action,
+        request=request,
+        public_id=job_id,
+    )
+
+
+@login_required
+@require_GET
+def import_template(request):
+    from django.http import HttpResponse
+
+    from linli.registry.importing import template_bytes
+
+    response = HttpResponse(
+        template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%B1%85%E6%B0%91%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    from linli.registry.importing import import_job_create
+    from linli.registry.models import ImportJob
+
+    place = None
+    if request.method == "POST":
+        # A place outside the user's area is a 404 (and a scope.denied row), as anywhere.
+        place = get_scoped_or_404(
+            Node.objects.filter(kind__in=IMPORT_ROOT_KINDS),
+            request.user,
+            request=request,
+            public_id=request.POST.get("place") or "-",
+        )
+    places = _import_places(request.user)
+    if not places:
+        raise PermissionDenied
+    error = ""
+    status = 200
+    if place is not None:
+        status = 422
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file.")
+        else:
+            try:
+                job = import_job_create(
+                    actor=request.user,
+                    root=place,
+                    filename=upload.name,
+                    content=upload.read(),
+                    request=request,
+                )
+            except ValidationFailed as exc:
+                error = str(exc.message)
+            else:
+                return _go(request, reverse("registry:import_job", args=[job.public_id]))
+    jobs = ImportJob.objects.restrict(request.user, "view").select_related("root")[:20]
+    return render(
+        request, "registry/import.html", {"places": places, "error": error, "jobs": jobs}, status=status
+    )
+
+
+def _preview(request, job):
+    from linli.registry.importing import COLUMN_LABELS, COLUMNS, Planner, action_labels, read_job_sheet
+
+    sheet = read_job_sheet(job)
+    plans = Planner(actor=request.user, root=job.root, sheet=sheet).plan_all()
+    return sheet, plans, COLUMN_LABELS, [c.key for c in COLUMNS if c.key in sheet.columns], action_labels()
+
+
+@login_required
+@require_GET
+def import_job(request, job_id):
+    from linli.registry.models import ImportStatus
+
+    job = _import_job(request, job_id)
+    context = {"job": job, "labels": FIELD_LABELS}
+    if job.status == ImportStatus.UPLOADED:
+        try:
+            sheet, plans, column_labels, keys, actions = _preview(request, job)
+        except ValidationFailed as exc:
+            context["error"] = str(exc.message)
+        else:
+            counts: dict[str, int] = {}
+            for plan in plans:
+                counts[plan.action] = counts.get(plan.action, 0) + 1
+            rows = [
+                {
+                    "plan": plan,
+                    "cells": [{"value": plan.masked(k), "error": plan.errors.get(k, "")} for k in keys],
+                    "other_errors": [
+                        f"{FIELD_LABELS.get(k, k)}: {m}" for k, m in plan.errors.items() if k not in keys
+                    ],
+                    "action": actions.get(plan.action, plan.action),
+                    "changes": [
+                        {**c, "label": FIELD_LABELS.get(c["field"], c["field"])} for c in plan.changes
+                    ],
+                }
+                for plan in plans
+            ]
+            context.update(
+                mapping=[(column_labels[k], sheet_header) for k, sheet_header in _headers(sheet, keys)],
+                unknown=sheet.unknown_headers,
+                header_row=sheet.header_row,
+                headers=[column_labels[k] for k in keys],
+                rows=rows,
+                counts={actions[a]: n for a, n in counts.items() if a in actions},
+            )
+    return render(request, "registry/import_job.html", context)
+
+
+def _headers(sheet, keys):
+    return [(k, sheet.columns[k] + 1) for k in keys]
+
+
+@login_required
+@require_GET
+def import_report(request, job_id):
+    from django.http import HttpResponse
+
+    from linli.registry.importing import report_bytes
+
+    job = _import_job(request, job_id)
+    sheet, plans, *_rest = _preview(request, job)
+    response = HttpResponse(
+        report_bytes(sheet, plans),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{job.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def import_run(request, job_id):
+    from linli.registry.importing import import_job_start
+
+    job = _import_job(request, job_id, "add")
+    try:
+        import_job_start(actor=request.user, job=job, request=request)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    return _go(request, reverse("registry:import_job", args=[job.public_id]))
+
+
+@login_required
+@require_GET
+def import_progress(request, job_id):
+    job = _import_job(request, job_id)
+    return render(request, "registry/import_job.html#progress", {"job": job})
+
+
+@login_required
+@require_POST
+def import_cancel(request, job_id):
+    from linli.registry.importing import import_job_cancel
+
+    job = _import_job(request, job_id, "add")
+    job = import_job_cancel(actor=request.user, job=job, request=request)
+    if request.htmx:
+        return render(request, "registry/import_job.html#progress", {"job": job})
+    return redirect(reverse("registry:import_job", args=[job.public_id]))
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request):
+    from django.http import HttpResponse
+
+    from linli.registry.exporting import export_residents, may_export, may_export_full
+
+    error = ""
+    if request.method == "POST":
+        place = get_scoped_or_404(
+            Node.objects.exclude(kind=NodeKind.DWELLING),
+            request.user,
+            request=request,
+            public_id=request.POST.get("place") or "-",
+        )
+        try:
+            content, _count = export_residents(
+                actor=request.user,
+                place=place,
+                full=request.POST.get("full") == "1",
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except ValidationFailed as exc:
+            error = str(exc.message)
+        else:
+            response = HttpResponse(
+                content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = f'attachment; filename="residents-{place.code}.xlsx"'
+            return response
+    places = Node.objects.restrict(request.user, "view").filter(
+        kind__in=IMPORT_ROOT_KINDS, retired_at__isnull=True
+    )
+    places = [p for p in places[:500] if may_export(request.user, p)]
+    if not places:
+        raise PermissionDenied
+    full_allowed = any(may_export_full(request.user, p) for p in places)
+    return render(
+        request,
+        "registry/export.html",
+        {"places": places, "error": error, "full_allowed": full_allowed},
+        status=422 if error else 200,
+    )

@@ -11,6 +11,8 @@ A new route without an entry here makes the test fail: add it when you add the r
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from linli.accounts.tests.scoping_fixtures import (
     ADMINS,
     NON_ADMINS,
@@ -21,11 +23,13 @@ from linli.accounts.tests.scoping_fixtures import (
 )
 from linli.territory.tests.geo_fixtures import IN_GRID_A, world_boundaries
 from linli.registry.tests.helpers import (
+    IMPORT_A_FILENAME,
     RESIDENT_A_ID,
     RESIDENT_A_MASKED_ID,
     RESIDENT_A_NAME,
     fresh_resident_a,
     fresh_tag_a,
+    import_job_a,
     new_citizen_id,
     resident_a,
 )
@@ -299,6 +303,37 @@ PAGE_CASES: dict[str, Case] = {
     ),
     "registry:tag_end": Case(
         url=lambda w: f"/registry/tags/{fresh_tag_a(w).public_id}/end/", method="post", ok_status=302
+    ),
+    # Export needs the "export" grant (not grid workers); the place names the area.
+    "registry:export": Case(
+        url=lambda w: resident_a(w) and "/registry/export/",
+        method="post",
+        data=lambda w: {"place": str(w.grid_a.public_id)},
+        allowed=["street_officer", "secretary"],
+        forbidden=["grid_worker_a"],
+    ),
+    # Spreadsheet import (registry/importing.py): the job belongs to the place it imports into.
+    "registry:import": Case(
+        url=lambda w: "/registry/import/",
+        method="post",
+        data=lambda w: {
+            "place": str(w.grid_a.public_id),
+            "file": SimpleUploadedFile("a.csv", "姓名,住址/房号\n甲,1号楼1单元101\n".encode()),
+        },
+        ok_status=302,
+    ),
+    # The template holds no data: the same file for everyone who is logged in.
+    "registry:import_template": Case(url=lambda w: "/registry/import/template.xlsx", denied=[]),
+    "registry:import_job": Case(
+        url=lambda w: f"/registry/import/{import_job_a(w).public_id}/", marker=lambda w: IMPORT_A_FILENAME
+    ),
+    "registry:import_report": Case(url=lambda w: f"/registry/import/{import_job_a(w).public_id}/report.xlsx"),
+    "registry:import_progress": Case(url=lambda w: f"/registry/import/{import_job_a(w).public_id}/progress/"),
+    "registry:import_run": Case(
+        url=lambda w: f"/registry/import/{import_job_a(w).public_id}/run/", method="post", ok_status=302
+    ),
+    "registry:import_cancel": Case(
+        url=lambda w: f"/registry/import/{import_job_a(w).public_id}/cancel/", method="post", ok_status=302
     ),
 }
 

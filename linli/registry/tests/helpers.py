@@ -60,3 +60,14 @@ def fresh_resident_a(w: World) -> Resident:
 
 def fresh_tag_a(w: World) -> ResidentTag:
     return services.tag_set(actor=w.root, resident=fresh_resident_a(w), kind=TagKind.VETERAN)
+
+
+IMPORT_A_FILENAME = "网格甲名单.csv"
+
+
+def import_job_a(w: World):
+    """An uploaded, not yet started import of one row into grid A."""
+    from linli.registry.importing import import_job_create
+
+    content = "姓名,住址/房号\n导入居民,1号楼1单元102\n".encode()
+    return import_job_create(actor=w.root, root=w.grid_a, filename=IMPORT_A_FILENAME, content=content)
