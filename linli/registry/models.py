@@ -292,3 +292,37 @@ class ImportJob(ScopedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in ImportStatus.FINISHED
+
+
+class CensusState(models.TextChoices):
+    """The door-to-door census (入户摸底): what the worker found at a dwelling. "Not
+    visited" is the absence of a visit."""
+
+    VERIFIED = "verified", _("Verified")  # 已核实
+    CHANGED = "changed", _("Changed")  # 有变化
+    VACANT = "vacant", _("Vacant")  # 空置
+    REFUSED = "refused", _("Refused")  # 拒绝
+    NOBODY_HOME = "nobody_home", _("Nobody home")  # 无人在家
+
+
+class CensusVisit(ScopedModel):
+    """One visit to a dwelling; the latest visit is the dwelling's census state. Visits are
+    kept: a "nobody home" followed by "verified" is the history of the round."""
+
+    record_kind = "household"
+    scope_path_lookup = "dwelling__path"
+
+    dwelling = models.ForeignKey("territory.Node", on_delete=models.PROTECT, related_name="census_visits")
+    state = models.CharField(_("state"), max_length=12, choices=CensusState.choices)
+    note = models.TextField(_("note"), blank=True)
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["dwelling", "-visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} {self.visited_at:%Y-%m-%d}"

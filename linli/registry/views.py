@@ -763,3 +763,82 @@ def export(request):
         {"places": places, "error": error, "full_allowed": full_allowed},
         status=422 if error else 200,
     )
+
+
+# --- door-to-door census -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def census_building(request, node_id):
+    from linli.registry.census import building_census, state_labels
+    from linli.registry.models import CensusState
+
+    building = get_scoped_or_404(
+        Node.objects.filter(kind=NodeKind.BUILDING), request.user, request=request, public_id=node_id
+    )
+    labels = state_labels()
+    rows = building_census(user=request.user, building=building)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return render(
+        request,
+        "registry/census_building.html",
+        {
+            "building": building,
+            "address": selectors.address_label(building),
+            "rows": [{"row": r, "label": labels[r.state]} for r in rows],
+            "counts": [(labels[s], n) for s, n in counts.items()],
+            "states": CensusState.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def census_visit(request, node_id):
+    from linli.registry.census import census_record
+
+    dwelling = get_scoped_or_404(
+        Node.objects.filter(kind=NodeKind.DWELLING).select_related("parent__parent"),
+        request.user,
+        request=request,
+        public_id=node_id,
+    )
+    try:
+        census_record(
+            actor=request.user,
+            dwelling=dwelling,
+            state=request.POST.get("state", ""),
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    building = dwelling.parent
+    while building is not None and building.kind != NodeKind.BUILDING:
+        building = building.parent
+    return redirect(
+        reverse("registry:census_building", args=[building.public_id]) + f"#d-{dwelling.public_id}"
+    )
+
+
+@login_required
+@require_GET
+def census_progress(request, node_id):
+    from linli.registry.census import census_progress as progress
+    from linli.registry.census import state_labels
+
+    node = get_scoped_or_404(
+        Node.objects.exclude(kind__in=[NodeKind.DWELLING, NodeKind.UNIT]),
+        request.user,
+        request=request,
+        public_id=node_id,
+    )
+    labels = state_labels()
+    lines = [
+        {"p": p, "states": [(labels[s], n) for s, n in p.by_state.items()]}
+        for p in progress(user=request.user, node=node)
+    ]
+    return render(request, "registry/census_progress.html", {"node": node, "lines": lines})

@@ -37,7 +37,9 @@ def _row(name, number, relation, birth, address):
 def _upload(page, world, name: str, content: bytes):
     page.goto("/registry/import/")
     page.locator("#place").select_option(str(world.grid_a.public_id))
-    page.locator("#file").set_input_files({"name": name, "mimeType": "application/octet-stream", "buffer": content})
+    page.locator("#file").set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": content}
+    )
     page.get_by_test_id("check").click()
     expect(page.get_by_test_id("mapping")).to_be_visible()
 
@@ -49,7 +51,7 @@ def test_import_with_bad_rows_fix_import_find_and_reveal(open_page, world):
     page.get_by_test_id("import").click()
     with page.expect_download() as info:
         page.get_by_test_id("template").click()
-    template = open(info.value.path(), "rb").read()
+    template = info.value.path().read_bytes()
 
     good = _row("曾国藩", ID_HEAD, "户主", "1958.3.5", "1号楼1单元101")
     bad_rows = [
@@ -63,7 +65,7 @@ def test_import_with_bad_rows_fix_import_find_and_reveal(open_page, world):
 
     with page.expect_download() as info:
         page.get_by_test_id("report").click()
-    report = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    report = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes())).active
     marked = [cell for row in report.iter_rows(min_row=2) for cell in row if cell.comment is not None]
     assert sorted(cell.row for cell in marked) == [3, 4, 5]
     assert all(cell.fill.fgColor.rgb.endswith("F8B4B4") for cell in marked)

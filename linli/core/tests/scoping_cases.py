@@ -312,6 +312,20 @@ PAGE_CASES: dict[str, Case] = {
         allowed=["street_officer", "secretary"],
         forbidden=["grid_worker_a"],
     ),
+    # Door-to-door census (registry/census.py).
+    "registry:census_building": Case(
+        url=lambda w: f"/registry/census/buildings/{w.dwelling_a.parent.parent.public_id}/",
+        marker=lambda w: str(w.dwelling_a.public_id),
+    ),
+    "registry:census_visit": Case(
+        url=lambda w: f"/registry/census/dwellings/{w.dwelling_a.public_id}/",
+        method="post",
+        data=lambda w: {"state": "verified"},
+        ok_status=302,
+    ),
+    "registry:census_progress": Case(
+        url=lambda w: f"/registry/census/progress/{w.grid_a.public_id}/", marker=lambda w: w.grid_a.code
+    ),
     # Spreadsheet import (registry/importing.py): the job belongs to the place it imports into.
     "registry:import": Case(
         url=lambda w: "/registry/import/",

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0001_initial"),
-        ("territory", "0003_places_responsibilities"),
+        ("territory", "0002_boundaryrevision_boundary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

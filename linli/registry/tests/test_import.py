@@ -18,6 +18,12 @@ from linli.registry.tests.helpers import household, resident
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 HEADER = [
     "姓名",
     "公民身份号码",
@@ -372,3 +378,11 @@ def test_template_has_the_headers_drop_downs_and_instructions(world, login):
     sheet = read_upload(io.BytesIO(response.content), "t.xlsx")
     assert sheet.header_row == 1 and "address" in sheet.columns
     assert services  # the importer writes through the services
+
+
+def test_the_background_task_runs_the_job(world):
+    from linli.registry.tasks import run_import_task
+
+    job = job_for(world, xlsx([HEADER, ["任务人", ID_1, "户主", "", "", "", "", "1号楼1单元101", ""]]))
+    assert run_import_task.call(job.pk) == {"status": "done", "processed": 1}
+    assert Resident.objects.get().name == "任务人"
