@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
 from linli.accounts import selectors, services
@@ -21,6 +21,7 @@ from linli.accounts.schemas import (
 )
 from linli.accounts.views import lockout_response
 from linli.core.errors import OutOfScope
+from linli.core.pagination import Pagination
 
 router = Router(tags=["auth"])
 
@@ -104,7 +105,7 @@ def _account(request, user_id: UUID):
 
 
 @admin_router.get("/users", response=list[AccountOut], summary="Accounts in the caller's area")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_accounts(request, filters: Query[AccountFilter]):
     return selectors.users_for_listing(user=request.user, q=filters.q.strip(), status=filters.status)
 

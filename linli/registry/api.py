@@ -7,10 +7,11 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
 from linli.core.errors import OutOfScope, PermissionDenied, ValidationFailed
+from linli.core.pagination import Pagination
 from linli.core.reveal import may_reveal, reveal_field
 from linli.core.scoping import get_scoped_or_404
 from linli.registry import selectors, services
@@ -69,7 +70,7 @@ class HouseholdFilter(Schema):
 @router.get(
     "/households", response={200: list[HouseholdOut], 404: ErrorOut}, summary="Households the caller may see"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_households(request, filters: Query[HouseholdFilter]):
     qs = Household.objects.restrict(request.user, "view").select_related(
         "dwelling__parent__parent__parent", "householder"
@@ -141,7 +142,7 @@ def _params(request, data) -> selectors.SearchParams:
     summary="Residents the caller may see; q searches names, pinyin and addresses",
     description="A citizen ID or phone number must not be sent in a URL: search for those with POST /residents/search.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_residents(request, filters: Query[ResidentFilter]):
     if selectors.is_sensitive_query(filters.q):
         raise ValidationFailed(

@@ -2,9 +2,10 @@ from uuid import UUID
 
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
+from linli.core.pagination import Pagination
 from linli.core.scoping import get_scoped_or_404
 from linli.territory import selectors, services, tree_import
 from linli.territory.models import Node
@@ -21,7 +22,7 @@ class NodeFilter(Schema):
 @router.get(
     "/nodes", response={200: list[NodeOut], 404: ErrorOut}, summary="Places in the tree the caller may see"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_nodes(request, filters: Query[NodeFilter]):
     parent = None
     if filters.parent_id:
@@ -95,12 +96,12 @@ class TreeImportOut(Schema):
 
 
 @router.post(
-    "/import", response={200: TreeImportOut, 422: TreeImportOut}, summary="Import places from a spreadsheet"
+    "/import", response={200: TreeImportOut, 422: ErrorOut}, summary="Import places from a spreadsheet"
 )
 def import_tree(request, file: File[UploadedFile], dry_run: bool = False):
-    """One row per place (kind, code, name, parent code). All or nothing: 422 with the
-    row-by-row errors when any row is wrong."""
-    report = tree_import.tree_import(
+    """One row per place (kind, code, name, parent code). All or nothing: when any row is
+    wrong, `imported` is false and `errors` answers row by row. A file that cannot be read
+    at all is a 422."""
+    return tree_import.tree_import(
         actor=request.user, upload=file, filename=file.name or "", dry_run=dry_run, request=request
     )
-    return Status(422 if report.errors else 200, report)
