@@ -188,7 +188,12 @@ COLUMNS = [
         ("出生日期", "出生年月", "生日", "birth_date"),
         help="如 1958-03-05、1958.3.5、1958年3月5日",
     ),
-    Column("ethnicity", ("民族", "ethnicity"), help="如 汉族、回族；空着为汉族"),
+    Column(
+        "ethnicity",
+        ("民族", "ethnicity"),
+        choices=tuple(name + "族" for name in ETHNIC_NAMES),
+        help="如 汉族、回族；空着为汉族",
+    ),
     Column("phone", ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone")),
     Column(
         "address",

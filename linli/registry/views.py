@@ -87,6 +87,7 @@ def _results_context(request, form) -> dict:
         "total": total,
         "limit": selectors.RESULT_LIMIT,
         "can_add_household": selectors.may_add_household_somewhere(request.user),
+        "can_export": request.user.is_superuser or bool(request.user.grants.paths("resident", "export")),
     }
 
 

@@ -73,3 +73,8 @@ def test_grid_workers_may_not_export_and_others_do_not_see_the_place(world, logi
         .status_code
         == 404
     )
+
+
+def test_the_export_link_is_for_those_who_may_export(world, login):
+    assert 'data-testid="export"' in login(world.secretary).get("/registry/").content.decode()
+    assert 'data-testid="export"' not in login(world.grid_worker_a).get("/registry/").content.decode()
