@@ -79,7 +79,12 @@ def similar_open(*, user, node: Node, text: str, exclude: Appeal | None = None, 
     building = _building_id(node)
     matches = []
     for candidate in queryset[:CANDIDATES]:
-        score = similarity(wanted, bigrams(f"{candidate.title} {candidate.description}"))
+        # Against the title alone too: a short new text next to a long description would
+        # otherwise look less alike than it is.
+        score = max(
+            similarity(wanted, bigrams(candidate.title)),
+            similarity(wanted, bigrams(f"{candidate.title} {candidate.description}")),
+        )
         if score >= threshold:
             same = building is not None and building in candidate.node.ancestor_ids()
             matches.append(Match(candidate, score, same))

@@ -11,8 +11,9 @@ by their state now:
   the response limit / B;
 - closure rate (结案率) = appeals closed (办结 or rated) / B;
 - on-time closure rate (按期结案率) = closed appeals whose (last) close came by the handling
-  due date, as it stood then (extensions approved one level up count; escalation does not
-  reset it) / closed appeals;
+  due date as it stood then / closed appeals. Extensions approved one level up move the
+  due date; escalation does not; a rework (不满意) starts a fresh handling limit, and the
+  close after it is measured against that;
 - satisfaction rate (满意率) = (满意 + 基本满意) / rated appeals, by the last rating (an
   appeal rated 不满意 goes back to handling and counts again when it is rated after rework);
 - rework rate (返工率) = appeals sent back at least once by a 不满意 rating / appeals closed

@@ -24,10 +24,12 @@ from linli.territory.choices import NodeKind
 from linli.territory.models import Node
 
 
-def _require_supervise(actor: User, path: str) -> None:
+def _require_supervise(actor: User, path: str, seen_at: str | None = None) -> None:
+    """Supervise on the community; else 403 for who sees the record (at `seen_at`), 404 for
+    everyone else."""
     if actor.is_superuser or actor.grants.allows("appeal", "supervise", path):
         return
-    if actor.grants.allows("appeal", "view", path):
+    if actor.grants.allows("appeal", "view", seen_at or path):
         raise PermissionDenied
     raise OutOfScope
 
@@ -124,7 +126,7 @@ UPDATABLE = {
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, request=None, **changes) -> Project:
-    _require_supervise(actor, project.community.path)
+    _require_supervise(actor, project.community.path, project.node.path)
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -148,7 +150,7 @@ def project_update(*, actor: User, project: Project, request=None, **changes) ->
 def milestone_add(
     *, actor: User, project: Project, title: str, due_on: datetime.date | None = None, request=None
 ) -> Milestone:
-    _require_supervise(actor, project.community.path)
+    _require_supervise(actor, project.community.path, project.node.path)
     title = " ".join((title or "").split())[:120]
     if not title:
         raise ValidationFailed(_("Name the milestone."), code="title_required", field="title")
@@ -169,7 +171,7 @@ def milestone_done(
     *, actor: User, milestone: Milestone, done_on: datetime.date | None = None, note: str = "", request=None
 ) -> Milestone:
     project = milestone.project
-    _require_supervise(actor, project.community.path)
+    _require_supervise(actor, project.community.path, project.node.path)
     milestone.done_on = done_on or timezone.localdate()
     milestone.note = (note or "").strip()[:300]
     milestone.save(update_fields=["done_on", "note"])

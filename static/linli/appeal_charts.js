@@ -9,6 +9,9 @@
     }
     return cache[url];
   }
+  function line(name, data, color) {
+    return { name, type: "line", yAxisIndex: 1, data, connectNulls: true, itemStyle: { color }, lineStyle: { color } };
+  }
   function trend(el, data) {
     const L = data.labels;
     const rate = (key) => data.trend.map((m) => m[key]);
@@ -20,11 +23,10 @@
       yAxis: [{ type: "value", name: L.volume, minInterval: 1 }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
       series: [
         { name: L.volume, type: "bar", data: rate("volume"), itemStyle: { color: "#d9dde3" } },
-        { name: L.closure_rate, type: "line", yAxisIndex: 1, data: rate("closure_rate"), connectNulls: true },
-        { name: L.on_time_rate, type: "line", yAxisIndex: 1, data: rate("on_time_rate"), connectNulls: true },
-        { name: L.satisfaction_rate, type: "line", yAxisIndex: 1, data: rate("satisfaction_rate"), connectNulls: true },
+        line(L.closure_rate, rate("closure_rate"), "#c0392b"),
+        line(L.on_time_rate, rate("on_time_rate"), "#b54708"),
+        line(L.satisfaction_rate, rate("satisfaction_rate"), "#1e7e34"),
       ],
-      color: ["#d9dde3", "#c0392b", "#b54708", "#1e7e34"],
     };
   }
   function ranking(el, data) {

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from linli.accounts.models import User
+from linli.appeals.demo import build_appeals
 from linli.core.demo import create_demo_accounts
 from linli.registry.demo import build_caigongjie
 from linli.territory.demo import build_territory
@@ -11,8 +12,8 @@ from linli.territory.models import Node
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (章丘区双山街道; 任城区财工街社区 with its registry) and the demo "
-        "accounts. Demo mode only."
+        "Load the demo data (章丘区双山街道 with its appeals; 任城区财工街社区 with its registry) "
+        "and the demo accounts. Demo mode only."
     )
 
     def add_arguments(self, parser):
@@ -32,4 +33,5 @@ class Command(BaseCommand):
             build_territory(admin)
             build_caigongjie(admin)
             create_demo_accounts()
+            build_appeals(admin)
         self.stdout.write(f"demo data loaded: {Node.objects.count()} places")
