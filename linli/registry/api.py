@@ -2,7 +2,7 @@
 the pages. Citizen ID and phone searches go in a POST body (/residents/search), never in a
 query string."""
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -292,6 +292,9 @@ class StatsFilter(Schema):
 def registry_stats(request, filters: Query[StatsFilter]):
     """With node_id: that place and the places one level under it. Without: the caller's
     highest places."""
+    if filters.on is not None and not date(1900, 1, 1) <= filters.on <= date(2999, 12, 31):
+        # Age bands count back up to 80 years from this day: year 1 would underflow.
+        raise ValidationFailed(_("Choose a date between 1900 and 2999."), code="date_range", field="on")
     if filters.node_id:
         node = _node(request, filters.node_id)
         if not selectors.may_view_stats(request.user, node):
@@ -300,3 +303,96 @@ def registry_stats(request, filters: Query[StatsFilter]):
     else:
         nodes = list(selectors.stats_nodes(user=request.user))
     return [selectors.registry_stats(user=request.user, node=n, today=filters.on) for n in nodes]
+
+
+# --- door-to-door census and imports ----------------------------------------------------------
+
+
+class CensusVisitIn(Schema):
+    state: str
+    note: str = ""
+
+
+class CensusVisitOut(Schema):
+    dwelling_id: UUID
+    state: str
+    note: str
+    visited_at: datetime
+
+
+class CensusProgressOut(Schema):
+    node_id: UUID
+    code: str
+    name: str
+    dwellings: int
+    visited: int
+    by_state: dict[str, int]
+
+
+class ImportJobOut(Schema):
+    id: UUID
+    filename: str
+    place_code: str
+    status: str
+    total: int
+    processed: int
+    last_row: int
+    counts: dict[str, int]
+    cancel_requested: bool
+
+
+@router.post("/census/dwellings/{node_id}", response={201: CensusVisitOut, **WRITE_ERRORS})
+def census_visit(request, node_id: UUID, payload: CensusVisitIn):
+    from linli.registry.census import census_record
+
+    dwelling = _node(request, node_id, NodeKind.DWELLING)
+    visit = census_record(
+        actor=request.user, dwelling=dwelling, state=payload.state, note=payload.note, request=request
+    )
+    return Status(
+        201,
+        {
+            "dwelling_id": dwelling.public_id,
+            "state": visit.state,
+            "note": visit.note,
+            "visited_at": visit.visited_at,
+        },
+    )
+
+
+@router.get("/census/progress/{node_id}", response={200: list[CensusProgressOut], 404: ErrorOut})
+def census_progress(request, node_id: UUID):
+    from linli.registry.census import census_progress as progress
+
+    node = _node(request, node_id)
+    return [
+        {
+            "node_id": p.node.public_id,
+            "code": p.node.code,
+            "name": p.node.name,
+            "dwellings": p.total,
+            "visited": p.visited,
+            "by_state": p.by_state,
+        }
+        for p in progress(user=request.user, node=node)
+    ]
+
+
+@router.get("/imports/{job_id}", response={200: ImportJobOut, 404: ErrorOut})
+def get_import(request, job_id: UUID):
+    from linli.registry.models import ImportJob
+
+    job = get_scoped_or_404(
+        ImportJob.objects.select_related("root"), request.user, request=request, public_id=job_id
+    )
+    return {
+        "id": job.public_id,
+        "filename": job.filename,
+        "place_code": job.root.code,
+        "status": job.status,
+        "total": job.total,
+        "processed": job.processed,
+        "last_row": job.last_row,
+        "counts": job.counts,
+        "cancel_requested": job.cancel_requested,
+    }

@@ -490,6 +490,18 @@ API_CASES: dict[str, Case] = {
         forbidden=["grid_worker_a", "grid_worker_b", "outsider"],
     ),
     # Registry: see the page cases above for the helpers.
+    "api:census_visit": Case(
+        url=lambda w: f"/api/v1/registry/census/dwellings/{w.dwelling_a.public_id}",
+        method="post",
+        data=lambda w: {"state": "nobody_home"},
+        ok_status=201,
+    ),
+    "api:census_progress": Case(
+        url=lambda w: f"/api/v1/registry/census/progress/{w.grid_a.public_id}", marker=lambda w: w.grid_a.code
+    ),
+    "api:get_import": Case(
+        url=lambda w: f"/api/v1/registry/imports/{import_job_a(w).public_id}", marker=lambda w: w.grid_a.code
+    ),
     "api:list_households": Case(
         url=lambda w: resident_a(w) and "/api/v1/registry/households?limit=500", marker=lambda w: w.dwelling_a.code
     ),

@@ -53,3 +53,22 @@ def test_the_phone_page_records_a_visit(world, login):
     assert 'data-state="refused"' in page.content.decode()
     progress = client.get(f"/registry/census/progress/{world.grid_a.public_id}/").content.decode()
     assert "50%" in progress
+
+
+def test_census_and_import_in_the_api(world, client):
+    from linli.accounts.services import token_issue
+
+    raw, _ = token_issue(user=world.grid_worker_a)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/registry/census/dwellings/{world.dwelling_a.public_id}"
+    assert client.post(url, {"state": "changed"}, content_type="application/json", **auth).status_code == 201
+    bad = client.post(url, {"state": "maybe"}, content_type="application/json", **auth)
+    assert bad.status_code == 422
+    progress = client.get(f"/api/v1/registry/census/progress/{world.grid_a.public_id}", **auth).json()
+    assert progress[0]["code"] == world.grid_a.code and progress[0]["by_state"] == {"changed": 1}
+    assert progress[0]["dwellings"] == 2 and progress[0]["visited"] == 1
+    raw_b, _ = token_issue(user=world.grid_worker_b)
+    other = client.post(
+        url, {"state": "changed"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw_b}"
+    )
+    assert other.status_code == 404
