@@ -75,7 +75,11 @@ class AppealQuery(Schema):
     mine: bool = False
 
 
-@router.get("/", response=list[AppealOut], summary="Appeals the caller may see, newest first")
+@router.get(
+    "/",
+    response={200: list[AppealOut], 404: ErrorOut, 422: ErrorOut},
+    summary="Appeals the caller may see, newest first",
+)
 @paginate(LimitOffsetPagination)
 def list_appeals(request, filters: Query[AppealQuery]):
     node = None

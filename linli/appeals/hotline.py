@@ -129,13 +129,26 @@ def intake_ticket(*, actor: User, ticket: Ticket, request=None) -> tuple[Appeal,
     )
 
 
+MAX_AGE_DAYS = 366
+
+
 def _received(value: datetime.datetime | None) -> datetime.datetime | None:
-    """The hotline's own intake time (the clock started there), never in the future."""
+    """The hotline's own intake time (the clock started there), never in the future and
+    not more than a year back (older is a typing mistake, not a ticket)."""
     if value is None:
         return None
+    if value.year < 2000:
+        raise ValidationFailed(
+            _("The intake time is not plausible."), code="time_invalid", field="received_at"
+        )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return min(value, timezone.now())
+    now = timezone.now()
+    if value < now - datetime.timedelta(days=MAX_AGE_DAYS):
+        raise ValidationFailed(
+            _("The intake time is more than a year ago."), code="time_invalid", field="received_at"
+        )
+    return min(value, now)
 
 
 # --- the spreadsheet ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from linli.appeals import measures
 from linli.appeals.forms import DateInput
+from linli.core.errors import ValidationFailed
 from linli.core.scoping import get_scoped_or_404
 from linli.territory.choices import NodeKind
 from linli.territory.models import Node
@@ -26,7 +27,11 @@ class PeriodForm(forms.Form):
 
     def period(self):
         data = self.cleaned_data if self.is_valid() else {}
-        return measures.period(data.get("start"), data.get("end"))
+        try:
+            return measures.period(data.get("start"), data.get("end"))
+        except ValidationFailed as exc:
+            self.add_error("start", str(exc.message))
+            return measures.period(None, None)
 
 
 def _top_nodes(user) -> list[Node]:

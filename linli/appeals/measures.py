@@ -36,12 +36,16 @@ from dataclasses import asdict, dataclass
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.appeals.choices import DONE_STATUSES, Rating, Status
 from linli.appeals.models import Appeal
+from linli.core.errors import ValidationFailed
 from linli.core.scoping import path_prefix_condition
 from linli.territory.choices import GRID_KINDS, NodeKind
 from linli.territory.models import Node
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _aggregates() -> dict:
@@ -184,7 +188,7 @@ def monthly(node: Node, months: int = 12, now: datetime.datetime | None = None) 
     """The last `months` calendar months (local time), oldest first."""
     now = timezone.localtime(now or timezone.now())
     first = now.date().replace(day=1)
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     rows = {
@@ -196,7 +200,7 @@ def monthly(node: Node, months: int = 12, now: datetime.datetime | None = None) 
     }
     series = []
     day = first
-    for _ in range(months):
+    for _month in range(months):
         label = day.strftime("%Y-%m")
         series.append((label, Measures(**rows.get(label, {}))))
         day = (day + datetime.timedelta(days=32)).replace(day=1)
@@ -221,6 +225,12 @@ def period(start: datetime.date | None, end: datetime.date | None, *, today: dat
     end = end or today
     if end < start:
         start, end = end, start
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise ValidationFailed(
+            _("Choose a period between %(a)d and %(b)d.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
+            code="period_invalid",
+            field="start",
+        )
     tz = timezone.get_current_timezone()
     return (
         datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
