@@ -149,7 +149,7 @@ class RateForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     amount = forms.IntegerField(label=_("More time"), min_value=1, max_value=60)
-    unit = forms.ChoiceField(label=_("Unit"), choices=LimitUnit.choices, initial=LimitUnit.DAYS)
+    unit = forms.ChoiceField(label=_("Counted in"), choices=LimitUnit.choices, initial=LimitUnit.DAYS)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
