@@ -31,7 +31,8 @@ def census_record(*, actor: User, dwelling: Node, state: str, note: str = "", re
         raise ValidationFailed(_("A census visit is to a dwelling."), code="dwelling_kind", field="dwelling")
     if state not in CensusState.values:
         raise ValidationFailed(_("Choose what you found."), code="state_invalid", field="state")
-    note = " ".join((note or "").split())[:MAX_NOTE]
+    # Control characters (a NUL cannot even be stored by PostgreSQL) are typing accidents.
+    note = " ".join("".join(ch if ch.isprintable() else " " for ch in note or "").split())[:MAX_NOTE]
     visit = CensusVisit.objects.create(dwelling=dwelling, state=state, note=note, visited_by=actor)
     audit.record(
         actor=actor, action="registry.census.visit", target=visit, after={"state": state}, request=request

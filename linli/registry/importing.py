@@ -553,7 +553,8 @@ def import_job_create(*, actor: User, root: Node, filename: str, content: bytes,
 
         raise OutOfScope
     read_upload(io.BytesIO(content), filename)
-    job = ImportJob(root=root, created_by=actor, filename=filename[:200])
+    filename = "".join(ch for ch in filename if ch.isprintable())[:200] or "upload.xlsx"
+    job = ImportJob(root=root, created_by=actor, filename=filename)
     job.file.save(f"{job.public_id}{_suffix(filename)}", ContentFile(content), save=False)
     job.save()
     audit.record(

@@ -16,11 +16,14 @@ def test_states_of_a_building_follow_the_latest_visit(world):
     building = world.dwelling_a.parent.parent
     household(world, world.dwelling_a)
     census_record(actor=world.grid_worker_a, dwelling=world.dwelling_a, state="nobody_home")
-    census_record(actor=world.grid_worker_a, dwelling=world.dwelling_a, state="verified", note="户主在家")
+    census_record(
+        actor=world.grid_worker_a, dwelling=world.dwelling_a, state="verified", note="户主\x00在家\n"
+    )
     rows = {r.dwelling: r for r in building_census(user=world.grid_worker_a, building=building)}
     assert rows[world.dwelling_a].state == "verified" and rows[world.dwelling_a].households == 1
     assert rows[world.dwelling_a2].state == "not_visited"
     assert CensusVisit.objects.count() == 2
+    assert CensusVisit.objects.first().note == "户主 在家"
     assert AuditEntry.objects.filter(action="registry.census.visit").count() == 2
 
 
