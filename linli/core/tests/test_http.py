@@ -86,3 +86,12 @@ def test_anonymous_default_is_chinese_whatever_the_browser_says(client, settings
     settings.LANGUAGE_CODE = "zh-hans"
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_at_the_door(client, world):
+    client.force_login(world.secretary)
+    response = client.get("/api/v1/territory/nodes?kind=grid%00")
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+    assert client.get("/territory/?q=%00").status_code == 400
+    assert client.post("/accounts/language/", {"language": "en\x00"}).status_code == 400
