@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from linli.accounts.schemas import ErrorOut
 from linli.appeals import duplicates, hotline, measures, routing, selectors, services
@@ -33,6 +33,7 @@ from linli.appeals.schemas import (
     StudyIn,
 )
 from linli.core.errors import PermissionDenied, ValidationFailed
+from linli.core.pagination import Pagination
 from linli.core.scoping import get_scoped_or_404
 from linli.registry.models import Resident
 from linli.territory.models import Node
@@ -80,7 +81,7 @@ class AppealQuery(Schema):
     response={200: list[AppealOut], 404: ErrorOut, 422: ErrorOut},
     summary="Appeals the caller may see, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_appeals(request, filters: Query[AppealQuery]):
     node = None
     if filters.place_id:
@@ -154,7 +155,7 @@ def list_categories(request):
 
 
 @router.get("/supervision", response=list[AppealOut], summary="Open appeals that are late or nearly so")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_supervision(request):
     return selectors.supervision(user=request.user)
 

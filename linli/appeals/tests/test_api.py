@@ -179,3 +179,8 @@ def test_hotline_time_from_long_ago_is_refused(world, api):
 def test_measures_period_out_of_range_is_422(world, api):
     url = f"/api/v1/appeals/measures?place_id={world.community.public_id}&start=0001-01-01&end=9999-12-31"
     assert api(world.secretary, "get", url).status_code == 422
+
+
+@pytest.mark.parametrize("url", ["/api/v1/appeals/", "/api/v1/appeals/supervision"])
+def test_a_huge_offset_is_422_not_500(world, api, url):
+    assert api(world.street_officer, "get", f"{url}?offset=99999999999999999999").status_code == 422
