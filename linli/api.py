@@ -16,6 +16,7 @@ from linli.core.errors import DomainError
 from linli.registry.api import router as registry_router
 from linli.territory.api import router as territory_router
 from linli.territory.geo_api import router as geo_router
+from linli.territory.places_api import places_router, responsibilities_router
 
 
 class LinliAPI(NinjaAPI):
@@ -89,4 +90,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/territory", territory_router)
 api.add_router("/registry", registry_router)
 api.add_router("/geo", geo_router)
+api.add_router("/places", places_router)
+api.add_router("/responsibilities", responsibilities_router)
 api.add_router("/appeals", appeals_router)

@@ -29,6 +29,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("resident", "linli-resident-2026", "翟大爷", Role.RESIDENT, "3701140020010010100101"),
     # 财工街社区 (seed 002), whose registry linli/registry/demo.py builds.
     DemoAccount("caigongjie", "linli-caigongjie-2026", "胡凤华", Role.COMMUNITY_SECRETARY, "370811004006"),
+    # 禹城市市中街道 (seed 001) and 俭学街社区 (seed 003): linli/territory/demo_*.py.
+    DemoAccount("yucheng", "linli-yucheng-2026", "李晓", Role.STREET_OFFICER, "371482001"),
+    DemoAccount("jianxuejie", "linli-jianxuejie-2026", "师浩然", Role.COMMUNITY_SECRETARY, "410105002003"),
 ]
 
 

@@ -36,6 +36,8 @@ def map_page(request):
     tile_crs = settings.LINLI_TILE_CRS if settings.LINLI_TILE_URL else coords.WGS84
     context = {
         "boundaries_url": f"{reverse('api:geo_boundaries')}?crs={tile_crs}",
+        "places_url": f"{reverse('api:place_markers')}?crs={tile_crs}",
+        "place_url": reverse("territory:place", args=[_PLACEHOLDER_ID]),
         "card_url": reverse("territory:map_card", args=[_PLACEHOLDER_ID]),
         "placeholder_id": str(_PLACEHOLDER_ID),
         "tile_url": settings.LINLI_TILE_URL,
@@ -56,6 +58,9 @@ def map_card(request, node_id):
         "node": node,
         "buildings": counts[NodeKind.BUILDING],
         "dwellings": counts[NodeKind.DWELLING],
+        # The people responsible now, and the places recorded in it (places_views.py).
+        "people": selectors.people_now(user=request.user, node=node),
+        "places": selectors.place_counts(node=node)["total"],
         # RelatedObjectDoesNotExist is an AttributeError: None when the node has no outline.
         "boundary": getattr(node, "boundary", None),
     }

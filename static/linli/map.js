@@ -58,6 +58,40 @@
       if (layer) map.fitBounds(layer.getBounds(), { maxZoom: map.getZoom() });
     });
 
+    // Places as small circles above the outlines; a click opens a popup linking to the
+    // place's page (built as DOM nodes: names are user data, never HTML).
+    function addPlaces() {
+      if (!el.dataset.placesUrl) return;
+      fetch(el.dataset.placesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+        .then((data) => {
+          const pane = map.createPane("places");
+          pane.style.zIndex = 650;
+          (data.features || []).forEach((feature) => {
+            const [lng, lat] = feature.geometry.coordinates;
+            const props = feature.properties;
+            const names = ["place-marker", "place-" + props.kind];
+            if (props.small_shop) names.push("place-small-shop");
+            const marker = L.circleMarker([lat, lng], { radius: 5, pane: "places", className: names.join(" ") });
+            const box = document.createElement("div");
+            const link = document.createElement("a");
+            link.href = el.dataset.placeUrl.replace(el.dataset.placeholderId, feature.id);
+            link.textContent = props.name;
+            const kind = document.createElement("div");
+            kind.className = "muted";
+            kind.textContent = props.kind_label;
+            box.append(link, kind);
+            marker.bindPopup(box);
+            const tip = document.createElement("span");
+            tip.textContent = props.name;
+            marker.bindTooltip(tip);
+            marker.on("add", () => marker.getElement()?.setAttribute("data-testid", "map-place"));
+            marker.addTo(map);
+          });
+        })
+        .catch(() => {});
+    }
+
     fetch(el.dataset.boundariesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then((data) => {
@@ -89,6 +123,7 @@
           },
         }).addTo(map);
         map.fitBounds(group.getBounds(), { padding: [12, 12] });
+        addPlaces();
       })
       .catch(() => {
         map.setView([35.0, 105.0], 4);

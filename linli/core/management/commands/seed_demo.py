@@ -7,13 +7,17 @@ from linli.appeals.demo import build_appeals
 from linli.core.demo import create_demo_accounts
 from linli.registry.demo import build_caigongjie
 from linli.territory.demo import build_territory
+from linli.territory.demo_jianxuejie import build_jianxuejie
+from linli.territory.demo_yucheng import build_yucheng
 from linli.territory.models import Node
+from linli.territory.responsibility_services import responsibilities_for_role_holders
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (章丘区双山街道 with its appeals; 任城区财工街社区 with its registry) "
-        "and the demo accounts. Demo mode only."
+        "Load the demo data (章丘区双山街道 with its appeals; 任城区财工街社区 with its registry; "
+        "禹城市市中街道 and 俭学街社区 with their grids, people and places) and the demo accounts. "
+        "Demo mode only."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +36,10 @@ class Command(BaseCommand):
             )
             build_territory(admin)
             build_caigongjie(admin)
+            build_yucheng(admin)
+            build_jianxuejie(admin)
             create_demo_accounts()
+            # The demo accounts' grid and building roles become their duties too.
+            responsibilities_for_role_holders(actor=admin)
             build_appeals(admin)
         self.stdout.write(f"demo data loaded: {Node.objects.count()} places")
