@@ -13,5 +13,7 @@ def working_calendar(app_configs, **kwargs):
     try:
         workcalendar.check_configuration()
     except ConfigError as exc:
-        return [checks.Error(str(exc), id="linli.E001", hint="Fix LINLI_HOLIDAYS_FILE or LINLI_OFFICE_HOURS.")]
+        return [
+            checks.Error(str(exc), id="linli.E001", hint="Fix LINLI_HOLIDAYS_FILE or LINLI_OFFICE_HOURS.")
+        ]
     return []

@@ -38,5 +38,7 @@ PERIODIC_JOBS = [
     PeriodicJob("audit.seal", timedelta(seconds=30), seal_audit_log),
     PeriodicJob("audit.purge", timedelta(days=1), purge_audit_log),
     # Appeal deadlines: warnings, overdue marks, automatic escalation (linli/appeals/supervision.py).
-    PeriodicJob("appeals.supervise", timedelta(minutes=settings.LINLI_APPEAL_SCAN_MINUTES), supervise_appeals),
+    PeriodicJob(
+        "appeals.supervise", timedelta(minutes=settings.LINLI_APPEAL_SCAN_MINUTES), supervise_appeals
+    ),
 ]

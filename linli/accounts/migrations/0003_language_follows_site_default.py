@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_password_changed_at_and_assignment_public_id'),
+        ("accounts", "0002_password_changed_at_and_assignment_public_id"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('zh-hans', '简体中文'), ('en', 'English')], default='', max_length=10, verbose_name='interface language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("zh-hans", "简体中文"), ("en", "English")],
+                default="",
+                max_length=10,
+                verbose_name="interface language",
+            ),
         ),
     ]

@@ -21,7 +21,6 @@ from linli.accounts.tests.scoping_fixtures import (
     worker_disabled,
     worker_enabled,
 )
-from linli.territory.tests.geo_fixtures import IN_GRID_A, world_boundaries
 from linli.registry.tests.helpers import (
     IMPORT_A_FILENAME,
     RESIDENT_A_ID,
@@ -33,6 +32,7 @@ from linli.registry.tests.helpers import (
     new_citizen_id,
     resident_a,
 )
+from linli.territory.tests.geo_fixtures import IN_GRID_A, world_boundaries
 from linli.test import World
 
 # Personas whose area contains grid A, and those whose area does not.
@@ -218,7 +218,9 @@ PAGE_CASES: dict[str, Case] = {
     # Registry (linli/registry): resident_a(w) is a resident of grid A with a tag; the
     # fresh_* helpers make a new record per request, so each persona's write meets the
     # same state. Building heads and the tag/reveal rules: linli/registry/tests.
-    "registry:residents": Case(url=lambda w: resident_a(w) and "/registry/", marker=lambda w: RESIDENT_A_NAME),
+    "registry:residents": Case(
+        url=lambda w: resident_a(w) and "/registry/", marker=lambda w: RESIDENT_A_NAME
+    ),
     # Search is a POST (an ID number must not be in a URL); it answers 200 with no results
     # outside one's area: the denied side is in registry/tests/test_scoping.py.
     "registry:search": Case(
@@ -231,7 +233,8 @@ PAGE_CASES: dict[str, Case] = {
     # Redirects to the caller's own place; the counts of grid A: registry:stats_node.
     "registry:stats": Case(url=lambda w: "/registry/stats/", denied=[], ok_status=302),
     "registry:stats_node": Case(
-        url=lambda w: resident_a(w) and f"/registry/stats/{w.grid_a.public_id}/", marker=lambda w: w.grid_a.code
+        url=lambda w: resident_a(w) and f"/registry/stats/{w.grid_a.public_id}/",
+        marker=lambda w: w.grid_a.code,
     ),
     "registry:household_create": Case(
         url=lambda w: "/registry/households/new/",
@@ -503,7 +506,8 @@ API_CASES: dict[str, Case] = {
         url=lambda w: f"/api/v1/registry/imports/{import_job_a(w).public_id}", marker=lambda w: w.grid_a.code
     ),
     "api:list_households": Case(
-        url=lambda w: resident_a(w) and "/api/v1/registry/households?limit=500", marker=lambda w: w.dwelling_a.code
+        url=lambda w: resident_a(w) and "/api/v1/registry/households?limit=500",
+        marker=lambda w: w.dwelling_a.code,
     ),
     "api:create_household": Case(
         url=lambda w: "/api/v1/registry/households",
@@ -563,7 +567,8 @@ API_CASES: dict[str, Case] = {
         marker=lambda w: "subsistence",
     ),
     "api:list_resident_tags": Case(
-        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}/tags", marker=lambda w: "subsistence"
+        url=lambda w: f"/api/v1/registry/residents/{resident_a(w).public_id}/tags",
+        marker=lambda w: "subsistence",
     ),
     "api:set_tag": Case(
         url=lambda w: f"/api/v1/registry/residents/{fresh_resident_a(w).public_id}/tags",

@@ -100,5 +100,7 @@ def test_openapi_document_lists_the_operations(client):
 
 def test_an_offset_beyond_the_bound_is_a_validation_error_not_a_crash(client, world):
     raw = token_for(client, "secretary")
-    response = client.get("/api/v1/territory/nodes?offset=99999999999999999999", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.get(
+        "/api/v1/territory/nodes?offset=99999999999999999999", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert response.status_code == 422 and response.json()["code"] == "validation_error"

@@ -58,7 +58,9 @@ def test_production_mode_needs_every_key(monkeypatch):
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "LINLI_", "DJANGO_"))}
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "LINLI_", "DJANGO_"))
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
