@@ -12,7 +12,7 @@ from linli.core.errors import PermissionDenied, ValidationFailed
 from linli.core.scoping import ensure_in_scope
 from linli.territory.choices import ALLOWED_PARENTS, GRID_KINDS, NodeKind
 from linli.territory.codes import validate_code
-from linli.territory.models import Node
+from linli.territory.models import Node, Place, Responsibility
 
 
 def _check_parent(kind: str, parent: Node | None) -> None:
@@ -170,6 +170,10 @@ def node_retire(*, actor: User, node: Node, request=None) -> Node:
         raise PermissionDenied
     if Node.objects.filter(parent=node, retired_at__isnull=True).exists():
         raise ValidationFailed(_("Retire or move the places under it first."))
+    if Responsibility.objects.filter(node=node, ended_at__isnull=True).exists():
+        raise ValidationFailed(_("End the duties of the people responsible for it first."))
+    if Place.objects.filter(grid=node, retired_at__isnull=True).exists():
+        raise ValidationFailed(_("Retire or move the places of its grid first."))
     Node.objects.filter(pk=node.pk).update(retired_at=timezone.now())
     _tree_changed()
     node.refresh_from_db()

@@ -119,3 +119,23 @@ def test_move_and_retire_in_the_api(client, world):
     assert response.status_code == 200 and response.json()["retired_at"]
     response = client.post(f"/api/v1/territory/nodes/{world.grid_a.public_id}/retire", **auth)
     assert response.status_code == 422
+
+
+def test_retire_refuses_a_place_with_current_duties_or_places(world):
+    from linli.territory.places_services import place_create
+    from linli.territory.responsibility_services import responsibility_appoint, responsibility_end
+
+    for place in (
+        Node.objects.filter(path__startswith=world.grid_b.path).exclude(pk=world.grid_b.pk).order_by("-depth")
+    ):
+        node_retire(actor=world.secretary, node=place)
+    grid_b = Node.objects.get(pk=world.grid_b.pk)
+    duty = responsibility_appoint(
+        actor=world.secretary, node=grid_b, duty="grid_worker", person_name="王网格", employment="full_time"
+    )
+    with pytest.raises(ValidationFailed, match="End the duties"):
+        node_retire(actor=world.secretary, node=grid_b)
+    responsibility_end(actor=world.secretary, responsibility=duty)
+    place_create(actor=world.secretary, kind="bank", name="农商银行", grid=grid_b)
+    with pytest.raises(ValidationFailed, match="places of its grid"):
+        node_retire(actor=world.secretary, node=grid_b)
