@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
-from linli.core.errors import DomainError, ValidationFailed
+from linli.core.errors import DomainError
 from linli.core.spreadsheets import Column, read_sheet, template_workbook
 from linli.territory.choices import ALLOWED_PARENTS, DedicatedKind, NodeKind
 from linli.territory.codes import normalise_code
@@ -190,42 +190,39 @@ def tree_import(*, actor: User, upload, filename: str, dry_run: bool, request=No
     if report.errors or dry_run:
         report.errors.sort(key=lambda e: e.row)
         return report
-    try:
-        with transaction.atomic():
-            created: dict[str, Node] = {}
-            for code, (row_number, place) in _parents_first(planned):
-                parent = created.get(place["parent_code"]) or existing[place["parent_code"]]
-                try:
-                    created[code] = node_create(
-                        actor=actor,
-                        kind=place["kind"],
-                        code=code,
-                        name=place["name"],
-                        parent=parent,
-                        dedicated_kind=place["dedicated_kind"],
-                        request=request,
-                    )
-                except DomainError as exc:
-                    report.errors.append(RowError(row_number, "编码", str(exc.message)))
-            if report.errors:
-                # All or nothing: a half-written tree is worse than none.
-                transaction.set_rollback(True)
-                return report
-    except ValidationFailed:
-        raise
+    with transaction.atomic():
+        created: dict[str, Node] = {}
+        for code, (row_number, place) in _parents_first(planned):
+            # Kinds only ever nest downwards, so rows that name each other as parents were
+            # already refused above: every parent is created before its children or exists.
+            parent = created.get(place["parent_code"]) or existing[place["parent_code"]]
+            try:
+                created[code] = node_create(
+                    actor=actor,
+                    kind=place["kind"],
+                    code=code,
+                    name=place["name"],
+                    parent=parent,
+                    dedicated_kind=place["dedicated_kind"],
+                    request=request,
+                )
+            except DomainError as exc:
+                report.errors.append(RowError(row_number, "编码", str(exc.message)))
+        if report.errors:
+            # All or nothing: a half-written tree is worse than none.
+            transaction.set_rollback(True)
+            return report
     report.created = len(created)
     report.imported = True
     return report
 
 
 def _parents_first(planned: dict[str, tuple[int, dict]]):
-    done: set[str] = set()
     pending = dict(planned)
     while pending:
         ready = [code for code, (_, p) in pending.items() if p["parent_code"] not in pending]
         for code in sorted(ready, key=lambda c: pending[c][0]):
             yield code, pending.pop(code)
-            done.add(code)
         if not ready:  # a cycle of parent codes: leave them for the row errors
             for code in list(pending):
                 row, place = pending.pop(code)

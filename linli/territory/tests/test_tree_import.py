@@ -151,3 +151,17 @@ def test_import_through_the_api(client, world):
         "/api/v1/territory/import?dry_run=false", {"file": upload}, HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
     assert response.status_code == 200 and response.json()["created"] == 1
+
+
+def test_rows_naming_each_other_as_parents_are_refused(world):
+    before = Node.objects.count()
+    report = run(
+        world.secretary,
+        [
+            ["小区", "37011400200100102", "甲", "37011400200100103", ""],
+            ["小区", "37011400200100103", "乙", "37011400200100102", ""],
+        ],
+    )
+    assert not report.imported
+    assert {e.row for e in report.errors} == {2, 3}
+    assert Node.objects.count() == before
